@@ -1,0 +1,319 @@
+"""Normalise what readers find: bytes to text, messy typography, speaker names, turns.
+
+Readers return *raw* turns (the label as written); :func:`finish` turns them
+into canonical :class:`~outcomes.transcripts.model.Turn` objects with the help
+of a :class:`SpeakerDirectory` built from the conference manifest.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from ..errors import TranscriptError
+from .model import Transcript, Turn
+
+UNKNOWN_SPEAKER = "Unknown speaker"
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def decode(raw: bytes, path: str) -> Tuple[str, List[str]]:
+    """Decode a transcript's bytes, trying the encodings rapporteurs' files come in.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's content.
+    path : str
+        The file, for messages.
+
+    Returns
+    -------
+    text : str
+        The decoded text.
+    warnings : list of str
+        A warning when the file was not UTF-8 and Windows-1252 was assumed.
+
+    Raises
+    ------
+    TranscriptError
+        When the file is empty, holds only white space, or is binary data.
+    """
+    warnings: List[str] = []
+    text: Optional[str] = None
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise TranscriptError(f"starts with a {encoding} byte-order mark but is not valid "
+                                      f"{encoding} ({exc.reason}); save it again as UTF-8", path) from exc
+            break
+    if text is None:
+        if b"\x00" in raw:
+            line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+            raise TranscriptError("holds NUL bytes: this looks like binary data, not a transcript; "
+                                  "export the transcript as text (UTF-8)", path, line)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+            warnings.append(f"{path}: not valid UTF-8; read as Windows-1252. Save it as UTF-8 to be sure "
+                            "accents are right")
+    if "\x00" in text:
+        raise TranscriptError("holds NUL characters; export the transcript again as text", path)
+    if not text.strip():
+        raise TranscriptError("is empty: there is no speech to read", path)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_HYPHEN_BREAK = re.compile(r"(\w)-\n(?=[a-zà-öø-ÿ])")
+
+
+def clean_text(text: str) -> str:
+    """Return ``text`` in NFC with caption line breaks and runs of spaces folded.
+
+    A word hyphenated across two caption lines ("verifi-\\ncation") is joined.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = _HYPHEN_BREAK.sub(r"\1", text)
+    text = text.replace("\n", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+_TIMESTAMP = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?$")
+
+
+def parse_timestamp(value: str) -> Optional[float]:
+    """Return ``hh:mm:ss(.mmm)`` or ``mm:ss`` as seconds, or None if it is not a time."""
+    match = _TIMESTAMP.match(value.strip())
+    if not match:
+        return None
+    hours, minutes, seconds, millis = match.groups()
+    if int(minutes) >= 60 and hours is not None or int(seconds) >= 60:
+        return None
+    total = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+    return total + (int(millis.ljust(3, "0")) / 1000 if millis else 0.0)
+
+
+# Titles and honorifics dropped from names; chair titles resolved to the session chair.
+_HONORIFICS = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "h.e", "he", "sir", "dame",
+    "m", "mme", "mlle", "pr", "me", "s.e", "ambassador", "ambassadeur", "ambassadrice",
+}
+_CHAIR_TITLES = {
+    "the president", "the chair", "the chairperson", "the chairman", "the chairwoman", "chair",
+    "the moderator", "moderator", "the co-chair", "le président", "la présidente", "le president",
+    "la presidente", "président", "présidente", "le modérateur", "la modératrice", "modérateur",
+    "modératrice", "la coprésidente", "le coprésident",
+}
+_ROLE_NOTES = re.compile(r"\b(pr[ée]sident[e]?|chair(?:person|man|woman)?|mod[ée]rat(?:eur|rice)|moderator|"
+                         r"spoke in \w+|s'exprime en \w+|interpretation from \w+)\b", re.I)
+
+
+def _key(name: str) -> Tuple[str, ...]:
+    folded = unicodedata.normalize("NFKD", name)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+    words = re.sub(r"[^a-z0-9' -]+", " ", folded).replace("-", " ").split()
+    return tuple(w for w in words if w.rstrip(".") not in _HONORIFICS)
+
+
+def strip_honorifics(label: str) -> str:
+    """Return a speaker label without titles such as "Dr.", "Mme" or "H.E."."""
+    words = label.split()
+    while words and words[0].lower().rstrip(".").rstrip(":") in _HONORIFICS and len(words) > 1:
+        words = words[1:]
+    return " ".join(words)
+
+
+@dataclass
+class SpeakerDirectory:
+    """Who may speak in a session: resolves labels as written to canonical names.
+
+    Parameters
+    ----------
+    participants : dict
+        Canonical name -> delegation (from the manifest's participant list).
+    chair : str, optional
+        The session chair's canonical name; chair titles ("The President",
+        "La Présidente") resolve to it.
+    aliases : dict
+        Label as written -> canonical name (the manifest's ``speakers`` map,
+        e.g. diarisation labels such as ``SPEAKER_00``).
+    delegation_names : callable, optional
+        Maps a delegation as written ("Maroc") to its canonical form ("Morocco").
+    """
+
+    participants: Dict[str, Optional[str]] = field(default_factory=dict)
+    chair: Optional[str] = None
+    aliases: Dict[str, str] = field(default_factory=dict)
+    delegation_names: Optional[object] = None
+
+    def __post_init__(self) -> None:
+        self._by_key = {_key(name): name for name in self.participants}
+        by_surname: Dict[str, List[str]] = {}
+        for name in self.participants:
+            key = _key(name)
+            if key:
+                by_surname.setdefault(key[-1], []).append(name)
+        self._by_surname = {k: v[0] for k, v in by_surname.items() if len(v) == 1}
+
+    def knows(self, label: str) -> bool:
+        """Return True if ``label`` names a participant, an alias or the chair by title."""
+        return self.lookup(label) is not None or label.strip().lower() in _CHAIR_TITLES
+
+    def lookup(self, label: str) -> Optional[str]:
+        """Return the canonical participant ``label`` refers to, or None."""
+        if label in self.aliases:
+            return self.aliases[label]
+        key = _key(label)
+        if not key:
+            return None
+        if key in self._by_key:
+            return self._by_key[key]
+        if len(key) == 1 and key[0] in self._by_surname:
+            return self._by_surname[key[0]]
+        # "Dr. Amal Benali" vs "Amal Benali"; "Okafor" vs "Chiamaka Okafor"
+        if key[-1] in self._by_surname:
+            candidate = self._by_surname[key[-1]]
+            if set(key) <= set(_key(candidate)):
+                return candidate
+        return None
+
+    def resolve(self, label: Optional[str], delegation: Optional[str] = None,
+                note: Optional[str] = None) -> Tuple[str, Optional[str], Optional[str]]:
+        """Return ``(speaker, delegation, role)`` for a label as written.
+
+        Parameters
+        ----------
+        label : str or None
+            The speaker as the file writes it; None for prose without labels.
+        delegation : str, optional
+            The delegation the label gave in parentheses.
+        note : str, optional
+            Any other parenthesised note ("présidente", "spoke in French").
+        """
+        if not label:
+            return UNKNOWN_SPEAKER, None, None
+        label = clean_text(label)
+        role = None
+        notes = " ".join(x for x in (delegation, note) if x)
+        if _ROLE_NOTES.search(notes) and re.search(r"pr[ée]sid|chair|mod[ée]rat", notes, re.I):
+            role = "chair"
+        if delegation:
+            # "(Maroc, présidente)" -> "Maroc"
+            parts = [p.strip() for p in delegation.split(",") if p.strip() and not _ROLE_NOTES.fullmatch(p.strip())]
+            delegation = parts[0] if parts else None
+            if delegation and _ROLE_NOTES.fullmatch(delegation):
+                delegation = None
+        if label.lower() in _CHAIR_TITLES:
+            role = "chair"
+            if self.chair:
+                return self.chair, self.participants.get(self.chair) or delegation, role
+            return label, delegation, role
+        canonical = self.lookup(label)
+        if canonical is not None:
+            if self.chair and canonical == self.chair:
+                role = "chair"
+            return canonical, self.participants.get(canonical) or self._delegation(delegation), role
+        name = strip_honorifics(label)
+        if name.isupper() and len(name) > 3:
+            name = name.title()
+        return name, self._delegation(delegation), role
+
+    def _delegation(self, delegation: Optional[str]) -> Optional[str]:
+        if delegation and callable(self.delegation_names):
+            return self.delegation_names(delegation)
+        return delegation
+
+
+_PARTICLES = {"de", "da", "du", "des", "van", "von", "der", "den", "el", "al", "le", "la", "ben", "bin", "y"}
+_CUE_PREFIX = re.compile(r"^(?:-\s*)?(?P<name>[A-ZÀ-ÖØ-Þ][\w'’.\-]*(?:\s+[\w'’.\-]+){0,5})"
+                     r"(?:\s*\((?P<deleg>[^()]{1,80})\))?\s?:\s+(?P<text>.+)$", re.S)
+def speaker_prefix(text: str, directory: Optional[SpeakerDirectory]):
+    """Split ``"Name: text"`` into (name, delegation, text) when Name is a plausible speaker."""
+    match = _CUE_PREFIX.match(text)
+    if not match:
+        return None
+    name = match["name"]
+    words = name.split()
+    known = directory is not None and directory.knows(name)
+    # An unknown floor speaker ("Ingrid Solberg: Thank you, Chair.") still starts a turn
+    # when the prefix looks like a name: two to four capitalised words.
+    looks_like_name = 2 <= len(words) <= 4 and all(w[0].isupper() or w in _PARTICLES for w in words)
+    if not (known or match["deleg"] or looks_like_name):
+        return None
+    return name, match["deleg"], match["text"]
+
+
+@dataclass
+class RawTurn:
+    """A turn as a reader found it, before names are resolved."""
+
+    label: Optional[str]
+    text: str
+    line: int
+    start: Optional[float] = None
+    end: Optional[float] = None
+    delegation: Optional[str] = None
+    note: Optional[str] = None
+
+
+def join_speech(before: str, after: str) -> str:
+    """Join two pieces of one speech, undoing a word hyphenated across cues."""
+    if before.endswith("-") and len(before) > 1 and before[-2].isalpha() and after[:1].islower():
+        return before[:-1] + after
+    return f"{before} {after}"
+
+
+def finish(path: str, fmt: str, raw_turns: Sequence[RawTurn], directory: Optional[SpeakerDirectory],
+           warnings: Iterable[str] = (), language: Optional[str] = None, merge: bool = True) -> Transcript:
+    """Resolve speakers, clean text and merge consecutive turns of one speaker.
+
+    Prose without speakers keeps one turn per paragraph (``merge=False``) so that
+    each quote still points at its own line.
+
+    Raises
+    ------
+    TranscriptError
+        When no speech at all was found.
+    """
+    directory = directory or SpeakerDirectory()
+    warnings = list(warnings)
+    turns: List[Turn] = []
+    unknown_labels = set()
+    for raw in raw_turns:
+        text = clean_text(raw.text)
+        if not text:
+            continue
+        speaker, delegation, role = directory.resolve(raw.label, raw.delegation, raw.note)
+        if raw.label and directory.participants and directory.lookup(raw.label) is None \
+                and raw.label.strip().lower() not in _CHAIR_TITLES:
+            unknown_labels.add((speaker, raw.line))
+        if merge and turns and turns[-1].speaker == speaker and turns[-1].delegation == delegation:
+            last = turns[-1]
+            last.text = join_speech(last.text, text)
+            last.end = raw.end if raw.end is not None else last.end
+            continue
+        turns.append(Turn(speaker=speaker, delegation=delegation, start=raw.start, end=raw.end,
+                          text=text, line=raw.line, role=role))
+    if not turns:
+        raise TranscriptError("holds no speech: every turn is empty", path)
+    seen = set()
+    for speaker, line in sorted(unknown_labels, key=lambda x: x[1]):
+        if speaker not in seen:
+            seen.add(speaker)
+            warnings.append(f"{path}:{line}: speaker '{speaker}' is not in the manifest's participant list")
+    for turn in turns:
+        if turn.delegation is None and turn.speaker not in seen and turn.speaker != UNKNOWN_SPEAKER:
+            seen.add(turn.speaker)
+            warnings.append(f"{path}:{turn.line}: speaker '{turn.speaker}' has no delegation")
+    return Transcript(path=path, format=fmt, turns=turns, warnings=warnings, language=language)

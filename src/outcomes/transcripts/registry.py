@@ -1,0 +1,108 @@
+"""Choose a reader for a transcript file: by content where it tells, else by suffix.
+
+A reader is a function ``(path, data, directory) -> Transcript`` registered under a
+name with the suffixes it owns and, optionally, a sniffer that recognises its
+content whatever the suffix says (a WebVTT file saved as ``.txt``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Dict, Optional, Tuple
+
+from ..errors import TranscriptError
+from .model import Transcript
+from .normalise import SpeakerDirectory
+
+Reader = Callable[[str, bytes, Optional[SpeakerDirectory]], Transcript]
+Sniffer = Callable[[bytes], bool]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    reader: Reader
+    suffixes: Tuple[str, ...]
+    sniff: Optional[Sniffer]
+
+
+_READERS: Dict[str, _Entry] = {}
+
+#: Largest transcript we read; a conference session's transcript is far smaller.
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def register(name: str, suffixes: Tuple[str, ...], sniff: Optional[Sniffer] = None):
+    """Register a reader function under ``name`` for ``suffixes`` (decorator)."""
+
+    def decorate(reader: Reader) -> Reader:
+        _READERS[name] = _Entry(name, reader, tuple(s.lower() for s in suffixes), sniff)
+        return reader
+
+    return decorate
+
+
+def formats() -> Dict[str, Tuple[str, ...]]:
+    """Return the registered format names with their suffixes."""
+    return {name: entry.suffixes for name, entry in sorted(_READERS.items())}
+
+
+def choose(path: Path, data: bytes, fmt: Optional[str] = None) -> str:
+    """Return the name of the reader for ``path``.
+
+    Content that a sniffer recognises wins over the suffix, because exports are
+    often misnamed; an unknown suffix falls back to plain text.
+    """
+    if fmt:
+        if fmt not in _READERS:
+            raise TranscriptError(f"unknown transcript format '{fmt}'; known: {', '.join(sorted(_READERS))}",
+                                  str(path))
+        return fmt
+    for entry in _READERS.values():
+        if entry.sniff is not None and entry.sniff(data):
+            return entry.name
+    suffix = path.suffix.lower()
+    for entry in _READERS.values():
+        if suffix in entry.suffixes:
+            return entry.name
+    return "text"
+
+
+def read(path, fmt: Optional[str] = None, directory: Optional[SpeakerDirectory] = None) -> Transcript:
+    """Read a transcript file in any registered format.
+
+    Parameters
+    ----------
+    path : str or Path
+        The transcript file.
+    fmt : str, optional
+        Force a reader by name instead of choosing by content and suffix.
+    directory : SpeakerDirectory, optional
+        The session's participants, chair and speaker aliases, used to give
+        speakers their canonical names and delegations.
+
+    Returns
+    -------
+    Transcript
+
+    Raises
+    ------
+    TranscriptError
+        When the file is missing, too large, empty, or not valid for its format.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise TranscriptError(f"is {size // (1024 * 1024)} MB; transcripts over "
+                                  f"{MAX_BYTES // (1024 * 1024)} MB are not read", str(path))
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise TranscriptError("does not exist", str(path)) from exc
+    except IsADirectoryError as exc:
+        raise TranscriptError("is a folder, not a transcript file", str(path)) from exc
+    except PermissionError as exc:
+        raise TranscriptError("cannot be read (permission denied)", str(path)) from exc
+    name = choose(path, data, fmt)
+    return _READERS[name].reader(str(path), data, directory)

@@ -1,0 +1,53 @@
+"""SubRip (.srt) subtitles: numbered cues; a ``Name:`` prefix starts a speaker's turn.
+
+Parsing is the ``srt`` library's; a cue without a prefix continues the previous speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+import srt as _srt
+
+from ..errors import TranscriptError
+from .normalise import RawTurn, SpeakerDirectory, decode, finish, speaker_prefix
+from .registry import register
+
+_FIRST_CUE = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
+
+
+def _line_of_cue(text: str, index: int) -> Optional[int]:
+    match = re.search(rf"(?m)^{index}\s*$", text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+@register("srt", (".srt",), sniff=lambda data: bool(_FIRST_CUE.match(data[:200])))
+def read_srt(path: str, data: bytes, directory: Optional[SpeakerDirectory]):
+    """Read SubRip subtitles."""
+    text, warnings = decode(data, path)
+    try:
+        cues = list(_srt.parse(text, ignore_errors=False))
+    except _srt.SRTParseError as exc:
+        line = text.count("\n", 0, exc.actual_start) + 1
+        raise TranscriptError(f"is not valid SubRip: unexpected text {text[exc.actual_start:exc.actual_start + 40]!r}; "
+                              "each cue needs a number, a 'hh:mm:ss,mmm --> hh:mm:ss,mmm' line and text", path,
+                              line) from exc
+    except (ValueError, TypeError) as exc:
+        raise TranscriptError(f"is not valid SubRip ({exc})", path) from exc
+    if not cues:
+        raise TranscriptError("is SubRip with no cues: there is no speech to read", path)
+    turns: List[RawTurn] = []
+    for cue in cues:
+        start, end = cue.start.total_seconds(), cue.end.total_seconds()
+        if end < start:
+            raise TranscriptError(f"cue {cue.index} ends before it starts", path, _line_of_cue(text, cue.index))
+        body = re.sub(r"</?[a-zA-Z][^>]*>", "", cue.content)  # <i>, <b>, <font ...>
+        label, delegation = None, None
+        found = speaker_prefix(body, directory)
+        if found:
+            label, delegation, body = found
+        elif turns:
+            label, delegation = turns[-1].label, turns[-1].delegation
+        turns.append(RawTurn(label=label, text=body, line=cue.index, start=start, end=end, delegation=delegation))
+    return finish(path, "srt", turns, directory, warnings)

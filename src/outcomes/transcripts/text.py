@@ -1,0 +1,110 @@
+"""Speaker-labelled text and Markdown, and plain prose with no speaker at all.
+
+Label styles read (one at the start of a line, speech after the colon)::
+
+    Name: ...                       NAME: ...
+    Name (Delegation): ...          Ms. X (Sweden) (spoke in French): ...
+    [00:12:03] Name: ...            Name [00:12:03]: ...
+    Mr. Okafor (Nigeria): ...       The President: ...
+    Le Président : ...              Mme Dupont (France) : ...
+    **Name:** ... (Markdown)
+
+Lines without a label continue the previous speaker's turn; lines wholly in
+brackets (``[The meeting was called to order at 9.35 a.m.]``) are procedural
+notes, not speech. A file in which no label is found is prose by one unknown speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+from .normalise import RawTurn, SpeakerDirectory, decode, finish, parse_timestamp
+from .registry import register
+
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.\-]*|d[eu]|da|dos|del|des|van|von|der|den|el|al|le|la|ben|bin|ibn|di|y)"
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_LABEL = re.compile(
+    rf"""^\s*(?:\*\*)?
+    (?:\[(?P<ts>{_TIME})\]\s*|(?P<ts_bare>{_TIME})\s+)?
+    (?P<name>[A-ZÀ-ÖØ-Þ][\w'’.\-]*(?:[ \t]+{_NAME_WORD}){{0,6}})
+    (?:\s*\((?P<deleg>[^()\n]{{1,80}})\))?
+    (?:\s*\((?P<note>[^()\n]{{1,80}})\))?
+    (?:\s*\[(?P<ts2>{_TIME})\])?
+    [ \t\u00a0\u202f]?:(?:\*\*)?[ \t]*(?P<text>.*)$""",
+    re.X,
+)
+_NOTE_LINE = re.compile(r"^\s*[\[(].*[\])]\s*$")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s")
+
+
+def _label(line: str, directory: Optional[SpeakerDirectory]):
+    match = _LABEL.match(line)
+    if not match:
+        return None
+    name = match["name"].strip()
+    words = name.split()
+    plausible = (
+        match["deleg"] is not None
+        or (match["ts"] or match["ts_bare"] or match["ts2"]) is not None
+        or (directory is not None and directory.knows(name))
+        or name.lower() in {"the president", "the chair", "le président", "la présidente", "chair", "moderator"}
+        or (name.isupper() and len(name) > 2)
+        # Without a participant list, two to five capitalised words make a name; with one,
+        # "Article X: ..." at the start of a paragraph must not become a speaker.
+        or (not (directory and directory.participants) and 2 <= len(words) <= 5
+            and sum(w[0].isupper() for w in words) >= 2 and match["text"].strip() != "")
+    )
+    return match if plausible else None
+
+
+def parse(path: str, text: str, directory: Optional[SpeakerDirectory]) -> List[RawTurn]:
+    """Return the raw turns of labelled text; prose without labels gives one turn per paragraph."""
+    lines = text.split("\n")
+    turns: List[RawTurn] = []
+    current: Optional[RawTurn] = None
+    labelled = False
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped:
+            if current is not None and current.label is None:
+                current = None  # prose: a blank line ends a paragraph
+            continue
+        if _NOTE_LINE.match(stripped) or _MD_HEADING.match(stripped):
+            continue
+        match = _label(line, directory)
+        if match:
+            labelled = True
+            stamp = match["ts"] or match["ts_bare"] or match["ts2"]
+            current = RawTurn(label=match["name"], text=match["text"], line=number,
+                              start=parse_timestamp(stamp) if stamp else None,
+                              delegation=match["deleg"], note=match["note"])
+            turns.append(current)
+        elif current is not None:
+            current.text += "\n" + stripped
+        elif not labelled:
+            current = RawTurn(label=None, text=stripped, line=number)
+            turns.append(current)
+    if labelled:
+        # header lines before the first label are a title, not speech
+        turns = [t for t in turns if t.label is not None]
+    _close_times(turns)
+    return turns
+
+
+def _close_times(turns: List[RawTurn]) -> None:
+    """Give each timed turn the next turn's start as its end."""
+    for here, following in zip(turns, turns[1:]):
+        if here.start is not None and following.start is not None and here.end is None:
+            here.end = following.start
+
+
+@register("text", (".txt", ".md", ".markdown", ".text"))
+def read_text(path: str, data: bytes, directory: Optional[SpeakerDirectory]):
+    """Read speaker-labelled text, Markdown or prose."""
+    text, warnings = decode(data, path)
+    turns = parse(path, text, directory)
+    prose = all(t.label is None for t in turns)
+    if prose:
+        warnings.append(f"{path}: no speaker labels found; read as prose by one unknown speaker")
+    return finish(path, "text", turns, directory, warnings, merge=not prose)
