@@ -9,6 +9,7 @@ The tree::
     │   ├── CodebookError         the theme codebook is malformed
     │   └── CurationError         curation.yml is malformed
     ├── PipelineError             a spaCy pipeline is missing or cannot be loaded
+    ├── RenderError               the HTML or PDF could not be produced (no Chromium, say)
     └── BuildError                a notebook failed while building (carries session, cell)
 
 Every error has a message that says what to do. ``InputError`` renders as
@@ -69,6 +70,10 @@ class CurationError(InputError):
 
 class PipelineError(OutcomesError):
     """Report a spaCy pipeline that is not installed or does not load."""
+
+
+class RenderError(OutcomesError):
+    """Report that the HTML or PDF could not be produced."""
 
 
 class BuildError(OutcomesError):

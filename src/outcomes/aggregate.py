@@ -1,0 +1,278 @@
+"""Many session analyses plus the rapporteur's curation in, the report's tables out.
+
+Every number in the report comes from :class:`Report`; every table is sorted so
+two builds of the same inputs give the same report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import pandas as pd
+
+from .analysis import SessionAnalysis, file_sha256
+from .codebook import Codebook
+from .codebook import load as load_codebook
+from .conference import Conference
+from .curation import Curation
+from .curation import load as load_curation
+
+#: Quotes shorter or longer than this (in words) are not chosen as key statements.
+QUOTE_WORDS = (10, 70)
+#: Key statements shown per theme, and at most this many from one speaker.
+KEY_STATEMENTS = 6
+PER_SPEAKER = 2
+
+FINDING_COLUMNS = ["id", "session", "speaker", "delegation", "start", "theme", "score", "text"]
+
+
+@dataclass
+class Report:
+    """Everything the report shows, as tables and plain values."""
+
+    conference: Conference
+    codebook: Codebook
+    curation: Curation
+    analyses: List[SessionAnalysis]
+    sentences: pd.DataFrame  # one row per sentence
+    findings: pd.DataFrame  # one row per (sentence, theme) over the threshold, curation applied
+    sessions: pd.DataFrame
+    session_themes: pd.DataFrame  # sessions x themes: number of findings
+    prominence: pd.DataFrame  # per theme: findings, share, sessions, speakers
+    speakers: pd.DataFrame
+    delegations: pd.DataFrame
+    mentions: pd.DataFrame
+    key_statements: Dict[str, pd.DataFrame]
+    proposals: pd.DataFrame
+    figures: Dict[str, int]
+    provenance: pd.DataFrame
+    pipelines: pd.DataFrame
+    warnings: List[str] = field(default_factory=list)
+
+    @property
+    def theme_ids(self) -> List[str]:
+        """Return the theme ids in codebook order."""
+        return self.codebook.ids
+
+    def key_messages(self) -> pd.DataFrame:
+        """Return the key messages: the rapporteur's, or else the strongest finding per theme."""
+        if self.curation.key_messages:
+            rows = [{"text": m.text, "evidence": ", ".join(m.evidence), "curated": True, "theme": None}
+                    for m in self.curation.key_messages]
+            return pd.DataFrame(rows)
+        rows = []
+        for theme in self.theme_ids:
+            top = self.key_statements.get(theme)
+            if top is not None and len(top):
+                row = top.iloc[0]
+                rows.append({"text": row["text"], "evidence": row["id"], "curated": False, "theme": theme,
+                             "speaker": row["speaker"], "delegation": row["delegation"], "session": row["session"]})
+        return pd.DataFrame(rows)
+
+
+def _sentence_rows(analyses: List[SessionAnalysis]) -> pd.DataFrame:
+    rows = []
+    for analysis in analyses:
+        for sentence in analysis.sentences:
+            rows.append({
+                "id": sentence["id"], "session": analysis.id, "session_title": analysis.session["title"],
+                "date": analysis.session["date"], "language": analysis.session["language"],
+                "turn": sentence["turn"], "speaker": sentence["speaker"], "delegation": sentence["delegation"],
+                "start": sentence["start"], "line": sentence["line"], "text": sentence["text"],
+                "themes": tuple(sentence["themes"]), "scores": sentence["scores"],
+                "cues": sentence["cues"], "proposal": sentence["proposal"],
+                "words": len(sentence["text"].split()),
+            })
+    columns = ["id", "session", "session_title", "date", "language", "turn", "speaker", "delegation", "start",
+               "line", "text", "themes", "scores", "cues", "proposal", "words"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _findings(sentences: pd.DataFrame, curation: Curation) -> pd.DataFrame:
+    rows = []
+    excluded = set(curation.exclude)
+    for row in sentences.itertuples(index=False):
+        if row.id in excluded:
+            continue
+        for theme in row.themes:
+            cues = sorted({c["text"].lower() for c in row.cues if c["theme"] == theme})
+            rows.append({
+                "id": row.id, "session": row.session, "session_title": row.session_title, "date": row.date,
+                "language": row.language, "turn": row.turn, "speaker": row.speaker, "delegation": row.delegation,
+                "start": row.start, "line": row.line, "theme": theme, "score": row.scores.get(theme, 0.0),
+                "cues": "; ".join(cues), "n_cues": len(cues), "text": row.text, "proposal": row.proposal,
+                "words": row.words, "summary": curation.rewrite.get(row.id, ""),
+            })
+    columns = ["id", "session", "session_title", "date", "language", "turn", "speaker", "delegation", "start",
+               "line", "theme", "score", "cues", "n_cues", "text", "proposal", "words", "summary"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["session", "turn", "line", "id", "theme"], kind="mergesort").reset_index(drop=True)
+
+
+def _key_statements(findings: pd.DataFrame, theme: str, pinned: List[str]) -> pd.DataFrame:
+    """Choose a theme's key statements: pinned ones first, then the strongest, spread across speakers."""
+    pool = findings[findings["theme"] == theme]
+    chosen = pool[pool["id"].isin(pinned)]
+    candidates = pool[~pool["id"].isin(pinned) & pool["words"].between(*QUOTE_WORDS)]
+    # strongest first; among equals, more distinct cues, then spoken order (deterministic)
+    candidates = candidates.sort_values(["score", "n_cues", "session", "turn", "id"],
+                                        ascending=[False, False, True, True, True], kind="mergesort")
+    per_speaker: Dict[str, int] = chosen["speaker"].value_counts().to_dict()
+    picked = []
+    for row in candidates.itertuples(index=False):
+        if len(chosen) + len(picked) >= KEY_STATEMENTS:
+            break
+        if per_speaker.get(row.speaker, 0) >= PER_SPEAKER:
+            continue
+        per_speaker[row.speaker] = per_speaker.get(row.speaker, 0) + 1
+        picked.append(row.id)
+    result = pd.concat([chosen, pool[pool["id"].isin(picked)]])
+    return result.drop_duplicates("id").sort_values(["session", "turn", "id"], kind="mergesort").reset_index(drop=True)
+
+
+def build(conference: Conference, analyses: List[SessionAnalysis], curation: Optional[Curation] = None,
+          codebook: Optional[Codebook] = None) -> Report:
+    """Aggregate session analyses into the report's tables.
+
+    Parameters
+    ----------
+    conference : Conference
+        The loaded manifest.
+    analyses : list of SessionAnalysis
+        One per session, in manifest order.
+    curation : Curation, optional
+        The rapporteur's overrides; read from the conference folder when None.
+    codebook : Codebook, optional
+        The codebook the analyses used; the conference's when None.
+
+    Returns
+    -------
+    Report
+    """
+    codebook = codebook or load_codebook(conference.codebook)
+    curation = curation if curation is not None else load_curation(conference.curation_path)
+    themes = codebook.ids
+    sentences = _sentence_rows(analyses)
+    findings = _findings(sentences, curation)
+
+    # sessions x themes
+    counts = findings.groupby(["session", "theme"]).size().unstack(fill_value=0) if len(findings) else pd.DataFrame()
+    session_ids = [a.id for a in analyses]
+    session_themes = counts.reindex(index=session_ids, columns=themes, fill_value=0).astype(int)
+    session_themes.index.name = "session"
+
+    total = max(len(findings), 1)
+    prominence = pd.DataFrame({
+        "theme": themes,
+        "findings": [int((findings["theme"] == t).sum()) for t in themes],
+        "sessions": [int((session_themes[t] >= 3).sum()) for t in themes],
+        "speakers": [int(findings.loc[findings["theme"] == t, "speaker"].nunique()) for t in themes],
+        "proposals": [int(((findings["theme"] == t) & findings["proposal"].notna()).sum()) for t in themes],
+    })
+    prominence["share"] = (prominence["findings"] / total).round(3)
+
+    # per-session table
+    session_rows = []
+    for analysis in analyses:
+        s = analysis.session
+        speakers = sorted({t["speaker"] for t in analysis.turns})
+        row = {"session": s["id"], "title": s["title"], "date": s["date"], "start": s.get("start"),
+               "end": s.get("end"), "language": s["language"], "chair": s.get("chair"),
+               "speakers": len(speakers), "words": analysis.source["words"], "format": analysis.source["format"],
+               "sentences": len(analysis.sentences)}
+        for theme in themes:
+            row[theme] = int(session_themes.loc[s["id"], theme])
+        session_rows.append(row)
+    sessions = pd.DataFrame(session_rows)
+
+    # participation
+    turn_rows = []
+    for analysis in analyses:
+        for turn in analysis.turns:
+            seconds = (turn["end"] - turn["start"]) if turn["start"] is not None and turn["end"] is not None else None
+            turn_rows.append({"session": analysis.id, "speaker": turn["speaker"], "delegation": turn["delegation"],
+                              "role": turn["role"], "words": turn["words"], "seconds": seconds})
+    turns = pd.DataFrame(turn_rows, columns=["session", "speaker", "delegation", "role", "words", "seconds"])
+    turns["delegation"] = turns["delegation"].fillna("")
+    speakers = (turns.groupby(["speaker", "delegation"], sort=True)
+                .agg(sessions=("session", "nunique"), turns=("session", "size"), words=("words", "sum"),
+                     seconds=("seconds", lambda s: float(s.dropna().sum()) if s.notna().any() else None))
+                .reset_index().sort_values(["words", "speaker"], ascending=[False, True], kind="mergesort")
+                .reset_index(drop=True))
+    delegations = (turns[turns["delegation"] != ""].groupby("delegation", sort=True)
+                   .agg(speakers=("speaker", "nunique"), sessions=("session", "nunique"), turns=("session", "size"),
+                        words=("words", "sum"))
+                   .reset_index().sort_values(["words", "delegation"], ascending=[False, True], kind="mergesort")
+                   .reset_index(drop=True))
+    delegations["share"] = (delegations["words"] / max(int(turns["words"].sum()), 1)).round(3)
+
+    # States and organisations named
+    mention_rows = [dict(m, session=a.id) for a in analyses for m in a.mentions if m["kind"] != "person"]
+    mentions = pd.DataFrame(mention_rows, columns=["kind", "id", "name", "count", "session"])
+    if len(mentions):
+        mentions = (mentions.groupby(["kind", "id", "name"], sort=True)
+                    .agg(mentions=("count", "sum"), sessions=("session", "nunique")).reset_index()
+                    .sort_values(["mentions", "name"], ascending=[False, True], kind="mergesort").reset_index(drop=True))
+
+    key_statements = {t: _key_statements(findings, t, curation.pin) for t in themes}
+    proposals = (findings[findings["proposal"].notna()]
+                 .sort_values(["theme", "session", "turn", "id"], kind="mergesort").reset_index(drop=True))
+    proposals["theme_order"] = proposals["theme"].map({t: i for i, t in enumerate(themes)})
+    proposals = proposals.sort_values(["theme_order", "session", "turn", "id"], kind="mergesort").reset_index(drop=True)
+
+    figures = {
+        "sessions": len(analyses),
+        "days": len({a.session["date"] for a in analyses}),
+        "speakers": int(speakers["speaker"].nunique()),
+        "delegations": int(delegations["delegation"].nunique()),
+        "words": int(sum(a.source["words"] for a in analyses)),
+        "sentences": int(len(sentences)),
+        "findings": int(findings["id"].nunique()) if len(findings) else 0,
+        "proposals": int(proposals["id"].nunique()) if len(proposals) else 0,
+        "languages": len({a.session["language"] for a in analyses}),
+    }
+
+    provenance_rows = [{"role": "manifest", "path": "conference.yml", "sha256": file_sha256(conference.manifest_path)}]
+    for analysis in analyses:
+        provenance_rows.append({"role": f"transcript {analysis.id}", "path": analysis.source["path"],
+                                "sha256": analysis.source["sha256"]})
+    provenance_rows.append({"role": "codebook", "path": Path(codebook.path).name, "sha256": codebook.sha256})
+    if conference.curation_path.exists():
+        provenance_rows.append({"role": "curation", "path": "curation.yml",
+                                "sha256": file_sha256(conference.curation_path)})
+    provenance = pd.DataFrame(provenance_rows)
+
+    pipeline_rows = {}
+    for analysis in analyses:
+        p = analysis.pipeline
+        pipeline_rows[p["language"]] = {"language": p["language"], "package": p["package"], "version": p["version"],
+                                        "spacy": p["spacy"], "components": ", ".join(p["components"])}
+    pipelines = pd.DataFrame([pipeline_rows[k] for k in sorted(pipeline_rows)])
+
+    warnings = [w for a in analyses for w in a.warnings]
+    warnings += curation.unknown_ids(sentences["id"])
+    for analysis in analyses:
+        if not analysis.sentences:
+            warnings.append(f"session {analysis.id}: no sentences were read")
+        elif not any(s["themes"] for s in analysis.sentences):
+            warnings.append(f"session {analysis.id}: no sentence carries a theme")
+
+    return Report(conference=conference, codebook=codebook, curation=curation, analyses=analyses,
+                  sentences=sentences, findings=findings, sessions=sessions, session_themes=session_themes,
+                  prominence=prominence, speakers=speakers, delegations=delegations, mentions=mentions,
+                  key_statements=key_statements, proposals=proposals, figures=figures, provenance=provenance,
+                  pipelines=pipelines, warnings=warnings)
+
+
+def findings_table(report: Report) -> pd.DataFrame:
+    """Return the findings export (``findings.csv``): one row per finding and theme."""
+    return report.findings[FINDING_COLUMNS].copy()
+
+
+def digest(report: Report) -> str:
+    """Return a short hash of the findings, to tell two builds' results apart at a glance."""
+    text = findings_table(report).to_csv(index=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]

@@ -1,0 +1,162 @@
+"""Report strings in English and French: headings, captions, labels, dates and numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Dict
+
+LANGUAGES = ("en", "fr")
+
+_MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"],
+}
+
+STRINGS: Dict[str, Dict[str, str]] = {
+    "en": {
+        "report": "Outcomes report",
+        "status": "Status", "draft": "Draft", "final": "Final", "version": "Version", "built": "Date of build",
+        "dates": "Dates", "venue": "Venue", "organisers": "Organisers", "languages": "Languages of the sessions",
+        "illustrative": "Illustrative content",
+        "contents": "Contents",
+        "ch_summary": "Executive summary", "ch_themes": "Themes", "ch_sessions": "Session summaries",
+        "ch_proposals": "Recommendations and proposals", "ch_participation": "Participation",
+        "ch_annexes": "Annexes", "annex_method": "Annex I. Methodology", "annex_provenance": "Annex II. Data provenance",
+        "annex_sessions": "Annex III. List of sessions", "annex_warnings": "Annex IV. Warnings raised by the build",
+        "key_figures": "Key figures", "key_messages": "Key messages",
+        "key_messages_auto": "No key messages have been curated yet: the strongest statement found for each theme is shown.",
+        "fig_prominence": "Figure {n}. Prominence of each theme: share of all findings (number of findings)",
+        "fig_prominence_alt": "Horizontal bar chart of the share of findings per theme: {values}.",
+        "fig_heatmap": "Figure {n}. Findings per session and theme",
+        "fig_heatmap_alt": "Heatmap of the number of findings for each session (rows) and theme (columns).",
+        "fig_days": "Figure {n}. Findings per theme on each day of the conference",
+        "fig_days_alt": "Grouped bar chart of findings per theme for each conference day.",
+        "fig_delegations": "Figure {n}. Words spoken by delegation (most active delegations)",
+        "fig_delegations_alt": "Bar chart of the words spoken by each of the most active delegations.",
+        "share_of_findings": "share of findings (%)", "findings_axis": "findings", "words_axis": "words spoken",
+        "sessions": "Sessions", "speakers": "Speakers", "delegations": "Delegations", "words": "Words transcribed",
+        "findings": "Findings (themed sentences)", "proposals": "Proposals and recommendations",
+        "days": "Days",
+        "theme_intro": "The theme “{label}” was found in {findings} sentences spoken by {speakers} speakers; it was discussed substantively (three findings or more) in {sessions} of {total} sessions.",
+        "theme_scope": "Scope in the codebook",
+        "where": "Where it came up", "key_statements": "Key statements", "theme_proposals": "Proposals and recommendations under this theme",
+        "no_proposals": "No proposal or recommendation was found under this theme.",
+        "session": "Session", "speaker": "Speaker", "delegation": "Delegation", "time": "Time", "date": "Date",
+        "chair": "Chair", "panellists": "Panellists", "language": "Language", "themes": "Themes",
+        "key_quotes": "Key quotes", "title": "Title", "format": "Format", "turns": "Turns", "share": "Share",
+        "theme": "Theme", "count": "Count", "kind": "Kind",
+        "session_intro": "Chaired by {chair}. {speakers} speakers, {words} words transcribed. Main themes: {themes}.",
+        "no_themes": "no theme reached the threshold",
+        "proposals_intro": "Every sentence found to propose, recommend, call for, urge or commit, grouped by theme. A sentence that carries no theme (such as a procedural proposal) is not listed.",
+        "participation_intro": "{speakers} speakers from {delegations} delegations and organisations took the floor. Speaking is measured in words transcribed, because not every transcript format records time.",
+        "states_named": "States and organisations named in the sessions",
+        "mentions": "Mentions",
+        "method_pipeline": "Pipeline", "method_models": "Models", "method_codebook": "Codebook",
+        "method_accuracy": "Accuracy",
+        "method_text": "Each transcript was read into speaker turns (speaker, delegation, time, source line), split into sentences by a trained spaCy pipeline in the session's language, and each sentence was matched against the theme codebook: cues are codebook terms found as written or through their lemma, weighted strong (0.9), medium (0.6) or weak (0.3); a theme's score is 1 − ∏(1 − w) over its distinct cues, and a sentence carries the theme when the score reaches {threshold}. Sentences about the venue or logistics (codebook exclusion words) carry no theme. Proposals are found with lemma patterns (recommend, propose, call on, urge, commit, should). Quotes are verbatim and stay in their original language.",
+        "accuracy_text": "The accuracy of theme extraction has not yet been measured on held-out annotated data for this version; treat the findings as leads to verify against the quoted turn, which every finding cites.",
+        "terms": "terms", "threshold": "Threshold",
+        "provenance_text": "Every input file of this build, with its SHA-256 hash. Rebuilding from files with the same hashes gives the same findings.",
+        "role": "Role", "path": "File", "package": "Package", "spacy": "spaCy", "components": "Components",
+        "no_warnings": "The build raised no warning.",
+        "warnings_text": "Oddities met while reading the inputs. None stopped the build.",
+        "said_by": "{speaker}{delegation}, session {session}{time}",
+        "summary_auto": "The conference held {sessions} sessions over {days} days in {languages} languages; {speakers} speakers from {delegations} delegations and organisations took the floor, and {words} words were transcribed. Of the four themes, {top} was the most prominent ({share} of findings).",
+    },
+    "fr": {
+        "report": "Rapport sur les résultats",
+        "status": "Statut", "draft": "Projet", "final": "Version finale", "version": "Version",
+        "built": "Date de production",
+        "dates": "Dates", "venue": "Lieu", "organisers": "Organisateurs", "languages": "Langues des séances",
+        "illustrative": "Contenu d'illustration",
+        "contents": "Table des matières",
+        "ch_summary": "Résumé analytique", "ch_themes": "Thèmes", "ch_sessions": "Résumés des séances",
+        "ch_proposals": "Recommandations et propositions", "ch_participation": "Participation",
+        "ch_annexes": "Annexes", "annex_method": "Annexe I. Méthodologie", "annex_provenance": "Annexe II. Provenance des données",
+        "annex_sessions": "Annexe III. Liste des séances", "annex_warnings": "Annexe IV. Avertissements de la production",
+        "key_figures": "Chiffres clés", "key_messages": "Messages clés",
+        "key_messages_auto": "Aucun message clé n'a encore été choisi par le rapporteur : la déclaration la plus marquante de chaque thème est présentée.",
+        "fig_prominence": "Figure {n}. Place de chaque thème : part des constats (nombre de constats)",
+        "fig_prominence_alt": "Diagramme en barres de la part des constats par thème : {values}.",
+        "fig_heatmap": "Figure {n}. Constats par séance et par thème",
+        "fig_heatmap_alt": "Carte de chaleur du nombre de constats par séance (lignes) et par thème (colonnes).",
+        "fig_days": "Figure {n}. Constats par thème pour chaque journée de la conférence",
+        "fig_days_alt": "Diagramme en barres groupées des constats par thème pour chaque journée.",
+        "fig_delegations": "Figure {n}. Mots prononcés par délégation (délégations les plus actives)",
+        "fig_delegations_alt": "Diagramme en barres des mots prononcés par les délégations les plus actives.",
+        "share_of_findings": "part des constats (%)", "findings_axis": "constats", "words_axis": "mots prononcés",
+        "sessions": "Séances", "speakers": "Intervenants", "delegations": "Délégations", "words": "Mots transcrits",
+        "findings": "Constats (phrases thématiques)", "proposals": "Propositions et recommandations",
+        "days": "Journées",
+        "theme_intro": "Le thème « {label} » a été relevé dans {findings} phrases prononcées par {speakers} intervenants ; il a été traité de façon substantielle (au moins trois constats) dans {sessions} des {total} séances.",
+        "theme_scope": "Champ du thème dans le guide de codage",
+        "where": "Où le thème a été abordé", "key_statements": "Déclarations clés",
+        "theme_proposals": "Propositions et recommandations relevant de ce thème",
+        "no_proposals": "Aucune proposition ni recommandation n'a été relevée pour ce thème.",
+        "session": "Séance", "speaker": "Intervenant", "delegation": "Délégation", "time": "Heure", "date": "Date",
+        "chair": "Présidence", "panellists": "Intervenants", "language": "Langue", "themes": "Thèmes",
+        "key_quotes": "Citations clés", "title": "Titre", "format": "Format", "turns": "Interventions", "share": "Part",
+        "theme": "Thème", "count": "Nombre", "kind": "Type",
+        "session_intro": "Présidence : {chair}. {speakers} intervenants, {words} mots transcrits. Thèmes principaux : {themes}.",
+        "no_themes": "aucun thème n'atteint le seuil",
+        "proposals_intro": "Toutes les phrases qui proposent, recommandent, appellent, exhortent ou engagent, regroupées par thème. Une phrase sans thème (une proposition de procédure, par exemple) n'est pas reprise.",
+        "participation_intro": "{speakers} intervenants de {delegations} délégations et organisations ont pris la parole. Le temps de parole est mesuré en mots transcrits, car tous les formats de transcription n'enregistrent pas l'heure.",
+        "states_named": "États et organisations cités pendant les séances",
+        "mentions": "Mentions",
+        "method_pipeline": "Chaîne de traitement", "method_models": "Modèles", "method_codebook": "Guide de codage",
+        "method_accuracy": "Exactitude",
+        "method_text": "Chaque transcription a été lue en interventions (intervenant, délégation, heure, ligne source), découpée en phrases par un modèle spaCy entraîné dans la langue de la séance, puis chaque phrase a été comparée au guide de codage : les indices sont des termes du guide trouvés tels quels ou par leur lemme, pondérés fort (0,9), moyen (0,6) ou faible (0,3) ; le score d'un thème est 1 − ∏(1 − w) sur ses indices distincts, et la phrase reçoit le thème lorsque le score atteint {threshold}. Les phrases portant sur la salle ou la logistique (mots d'exclusion du guide) ne reçoivent aucun thème. Les propositions sont repérées par des motifs de lemmes (recommander, proposer, appeler, exhorter, s'engager, devrait). Les citations sont textuelles et restent dans leur langue d'origine.",
+        "accuracy_text": "L'exactitude de l'extraction des thèmes n'a pas encore été mesurée sur des données annotées réservées pour cette version ; les constats sont des pistes à vérifier dans l'intervention citée, que chaque constat référence.",
+        "terms": "termes", "threshold": "Seuil",
+        "provenance_text": "Chaque fichier d'entrée de cette production, avec son empreinte SHA-256. Une nouvelle production à partir de fichiers de même empreinte donne les mêmes constats.",
+        "role": "Rôle", "path": "Fichier", "package": "Paquet", "spacy": "spaCy", "components": "Composants",
+        "no_warnings": "La production n'a émis aucun avertissement.",
+        "warnings_text": "Anomalies relevées à la lecture des fichiers d'entrée. Aucune n'a interrompu la production.",
+        "said_by": "{speaker}{delegation}, séance {session}{time}",
+        "summary_auto": "La conférence a tenu {sessions} séances sur {days} jours en {languages} langues ; {speakers} intervenants de {delegations} délégations et organisations ont pris la parole et {words} mots ont été transcrits. Des quatre thèmes, « {top} » a été le plus présent ({share} des constats).",
+    },
+}
+
+
+def text(language: str, key: str, **values) -> str:
+    """Return the report string ``key`` in ``language``, formatted with ``values``."""
+    table = STRINGS.get(language, STRINGS["en"])
+    return table.get(key, STRINGS["en"][key]).format(**values)
+
+
+def number(value, language: str) -> str:
+    """Return an integer with the language's thousands separator (1,234 or 1 234)."""
+    formatted = f"{int(value):,}"
+    return formatted.replace(",", "\u202f") if language == "fr" else formatted
+
+
+def percent(share: float, language: str) -> str:
+    """Return a share (0-1) as a percentage ("42%" or "42 %")."""
+    return f"{share * 100:.0f}\u00a0%" if language == "fr" else f"{share * 100:.0f}%"
+
+
+def date(value, language: str) -> str:
+    """Return a date as "22 October 2024" or "22 octobre 2024"."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    day = "1er" if language == "fr" and value.day == 1 else str(value.day)
+    return f"{day} {_MONTHS.get(language, _MONTHS['en'])[value.month - 1]} {value.year}"
+
+
+def date_range(start, end, language: str) -> str:
+    """Return "22-24 October 2024" style ranges."""
+    if start == end:
+        return date(start, language)
+    if start.year == end.year and start.month == end.month:
+        return f"{start.day}–{date(end, language)}"
+    return f"{date(start, language)} – {date(end, language)}"
+
+
+def clock(seconds) -> str:
+    """Return seconds from the start of a recording as h:mm:ss, or "" when unknown."""
+    if seconds is None or seconds != seconds:  # None or NaN
+        return ""
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"

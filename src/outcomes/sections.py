@@ -1,0 +1,363 @@
+"""The report's chapters as HTML fragments, for the report notebook to display.
+
+Everything that comes from a transcript or the manifest is escaped here: text
+is data and never becomes markup. Paragraphs are numbered through the whole
+document, in the style of OPCW reports.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from html import escape
+from pathlib import Path
+from typing import Iterable, List, Optional, Sequence
+
+import pandas as pd
+
+from . import figures
+from .aggregate import Report
+from .i18n import clock, date, date_range, number, percent, text
+
+CHAPTERS = ("summary", "themes", "sessions", "proposals", "participation", "annexes")
+
+
+class HTMLFragment:
+    """A piece of report HTML that Jupyter displays as HTML (and as a short text otherwise)."""
+
+    def __init__(self, html: str, label: str):
+        self.html = html
+        self.label = label
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"<{self.label}>"
+
+
+def _e(value) -> str:
+    """Escape any value for HTML; None and NaN become empty."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return escape(str(value), quote=True)
+
+
+class ReportView:
+    """Lay out a :class:`~outcomes.aggregate.Report` as numbered HTML chapters.
+
+    Parameters
+    ----------
+    report : Report
+        The aggregated report.
+    language : str
+        "en" or "fr": the language of headings, captions, dates and numbers.
+    build_date : str, optional
+        ISO date printed on the title page (the only field that varies between builds).
+    """
+
+    def __init__(self, report: Report, language: str = "en", build_date: Optional[str] = None):
+        self.report = report
+        self.language = language
+        self.build_date = build_date or dt.date.today().isoformat()
+        self._paragraph = 0
+        self._figure = 0
+        self.labels = {t.id: t.label(language) for t in report.codebook.themes}
+
+    # -- helpers ---------------------------------------------------------
+    def t(self, key: str, **values) -> str:
+        """Return a report string in the view's language."""
+        return text(self.language, key, **values)
+
+    def n(self, value) -> str:
+        """Return a number formatted for the view's language."""
+        return number(value, self.language)
+
+    def para(self, html: str, cls: str = "") -> str:
+        """Return a numbered paragraph (``html`` must already be escaped)."""
+        self._paragraph += 1
+        return (f'<p class="para {cls}"><span class="para-num">{self._paragraph}.</span> '
+                f'<span class="para-text">{html}</span></p>')
+
+    def figure(self, svg: str, caption_key: str, alt: str) -> str:
+        """Return a figure with its caption and alt text, the SVG embedded as a data URI."""
+        self._figure += 1
+        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        caption = self.t(caption_key, n=self._figure)
+        return (f'<figure class="figure"><img src="data:image/svg+xml;base64,{data}" alt="{_e(alt)}" />'
+                f"<figcaption>{_e(caption)}</figcaption></figure>")
+
+    def table(self, frame: pd.DataFrame, headers: Sequence[str], cls: str = "") -> str:
+        """Return a table with escaped cells."""
+        head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+        rows = []
+        for row in frame.itertuples(index=False):
+            cells = "".join(f'<td class="{"num" if isinstance(v, (int, float)) and not isinstance(v, bool) else ""}">'
+                            f"{_e(v)}</td>" for v in row)
+            rows.append(f"<tr>{cells}</tr>")
+        return f'<table class="data {cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+    def attribution(self, row) -> str:
+        """Return "Speaker (Delegation), session S01, 0:12:03" for a finding."""
+        delegation = f" ({row['delegation']})" if row.get("delegation") else ""
+        when = clock(row.get("start"))
+        return self.t("said_by", speaker=row["speaker"], delegation=delegation, session=row["session"],
+                      time=f", {when}" if when else "")
+
+    def quote(self, row, numbered: bool = True) -> str:
+        """Return a verbatim quote with its attribution and finding id (all escaped)."""
+        summary = f'<span class="summary">{_e(row["summary"])}</span> ' if row.get("summary") else ""
+        body = (f'{summary}<q lang="{_e(row["language"])}">{_e(row["text"])}</q> '
+                f'<span class="attribution">— {_e(self.attribution(row))} '
+                f'<span class="finding-id">[{_e(row["id"])}]</span></span>')
+        if numbered:
+            return self.para(body, "quote").replace('<p class="para quote"', f'<p id="f-{_e(row["id"])}" class="para quote"', 1)
+        return f'<p class="quote">{body}</p>'
+
+    def chapter(self, key: str, title: str, body: Iterable[str]) -> HTMLFragment:
+        """Return a chapter: an anchored heading and its body."""
+        html = f'<section class="chapter" id="ch-{key}"><h1>{_e(title)}</h1>{"".join(body)}</section>'
+        return HTMLFragment(html, f"chapter {key}")
+
+    # -- chapters --------------------------------------------------------
+    def title_page(self) -> HTMLFragment:
+        """Return the title page."""
+        c = self.report.conference
+        cur = self.report.curation
+        notice = ""
+        if c.illustrative:
+            notice = (f'<div class="notice"><strong>{_e(self.t("illustrative"))}.</strong> '
+                      f"{_e(c.illustrative_notice)}</div>")
+        organisers = "<br/>".join(_e(o) for o in c.organisers)
+        languages = ", ".join(_e(code) for code in c.languages)
+        html = f"""<section class="title-page" id="title">
+<p class="doc-kind">{_e(self.t("report"))}</p>
+<h1 class="doc-title">{_e(c.title)}</h1>
+<p class="doc-sub">{_e(c.venue)} · {_e(date_range(c.start, c.end, self.language))}</p>
+<table class="meta">
+<tr><th>{_e(self.t("organisers"))}</th><td>{organisers}</td></tr>
+<tr><th>{_e(self.t("languages"))}</th><td>{languages}</td></tr>
+<tr><th>{_e(self.t("status"))}</th><td class="status-{_e(cur.status)}">{_e(self.t(cur.status))}</td></tr>
+<tr><th>{_e(self.t("version"))}</th><td>{_e(cur.version)}</td></tr>
+<tr><th>{_e(self.t("built"))}</th><td class="build-date">{_e(self.build_date)}</td></tr>
+</table>
+{notice}
+</section>"""
+        return HTMLFragment(html, "title page")
+
+    def contents(self) -> HTMLFragment:
+        """Return the table of contents."""
+        items = []
+        for key in CHAPTERS:
+            title = self.t(f"ch_{key}")
+            sub = ""
+            if key == "themes":
+                sub = "<ol>" + "".join(f'<li><a href="#theme-{_e(t)}">{_e(self.labels[t])}</a></li>'
+                                       for t in self.report.theme_ids) + "</ol>"
+            if key == "annexes":
+                sub = "<ol class='annexes'>" + "".join(
+                    f'<li><a href="#annex-{k}">{_e(self.t("annex_" + k))}</a></li>'
+                    for k in ("method", "provenance", "sessions", "warnings")) + "</ol>"
+            items.append(f'<li><a href="#ch-{key}">{_e(title)}</a>{sub}</li>')
+        html = f'<nav class="toc" id="contents"><h1>{_e(self.t("contents"))}</h1><ol>{"".join(items)}</ol></nav>'
+        return HTMLFragment(html, "contents")
+
+    def executive_summary(self) -> HTMLFragment:
+        """Return chapter 1: key figures, theme prominence, key messages."""
+        r = self.report
+        f = r.figures
+        top = r.prominence.sort_values(["findings", "theme"], ascending=[False, True]).iloc[0]
+        body: List[str] = []
+        if r.curation.executive_summary:
+            for paragraph in r.curation.executive_summary.split("\n\n"):
+                body.append(self.para(_e(paragraph.strip())))
+        body.append(self.para(_e(self.t(
+            "summary_auto", sessions=self.n(f["sessions"]), days=self.n(f["days"]), languages=self.n(f["languages"]),
+            speakers=self.n(f["speakers"]), delegations=self.n(f["delegations"]), words=self.n(f["words"]),
+            top=self.labels[top["theme"]], share=percent(top["share"], self.language)))))
+        figures_table = pd.DataFrame([
+            (self.t("sessions"), self.n(f["sessions"])), (self.t("days"), self.n(f["days"])),
+            (self.t("speakers"), self.n(f["speakers"])), (self.t("delegations"), self.n(f["delegations"])),
+            (self.t("words"), self.n(f["words"])), (self.t("findings"), self.n(f["findings"])),
+            (self.t("proposals"), self.n(f["proposals"])),
+        ])
+        body.append(f'<h2>{_e(self.t("key_figures"))}</h2>')
+        body.append('<div class="side-by-side">' + self.table(figures_table, ["", ""], "key-figures"))
+        values = "; ".join(f"{self.labels[row.theme]} {percent(row.share, self.language)}"
+                           for row in r.prominence.itertuples())
+        svg = figures.prominence(r.prominence, self.labels, self.t("share_of_findings"))
+        body.append(self.figure(svg, "fig_prominence", self.t("fig_prominence_alt", values=values)) + "</div>")
+        body.append(f'<h2>{_e(self.t("key_messages"))}</h2>')
+        messages = r.key_messages()
+        if len(messages) and not messages["curated"].iloc[0]:
+            body.append(f'<p class="note">{_e(self.t("key_messages_auto"))}</p>')
+            for row in messages.to_dict("records"):
+                finding = r.findings[(r.findings["id"] == row["evidence"]) & (r.findings["theme"] == row["theme"])]
+                label = f'<span class="theme-tag">{_e(self.labels[row["theme"]])}</span> '
+                body.append(self.quote(finding.iloc[0].to_dict()).replace('<span class="para-text">',
+                                                                          f'<span class="para-text">{label}', 1))
+        else:
+            for row in messages.to_dict("records"):
+                evidence = ""
+                if row["evidence"]:
+                    links = ", ".join(f'<a href="#f-{_e(i.strip())}">{_e(i.strip())}</a>'
+                                      for i in row["evidence"].split(","))
+                    evidence = f' <span class="finding-id">[{links}]</span>'
+                body.append(self.para(f"<strong>{_e(row['text'])}</strong>{evidence}", "key-message"))
+        return self.chapter("summary", self.t("ch_summary"), body)
+
+    def themes_chapter(self) -> HTMLFragment:
+        """Return chapter 2: one section per theme, with where it came up, key statements, proposals."""
+        r = self.report
+        body: List[str] = []
+        session_labels = [f"{s} {title[:38]}{'…' if len(title) > 38 else ''}"
+                          for s, title in zip(r.sessions["session"], r.sessions["title"])]
+        svg = figures.heatmap(r.session_themes, session_labels, [self.labels[t] for t in r.theme_ids], "")
+        body.append(self.figure(svg, "fig_heatmap", self.t("fig_heatmap_alt")))
+        by_day = r.findings.groupby(["date", "theme"]).size().unstack(fill_value=0) if len(r.findings) else None
+        if by_day is not None and len(by_day) > 1:
+            by_day = by_day.reindex(columns=r.theme_ids, fill_value=0)
+            svg = figures.themes_by_day(by_day, self.labels, [date(d, self.language) for d in by_day.index],
+                                        self.t("findings_axis"))
+            body.append(self.figure(svg, "fig_days", self.t("fig_days_alt")))
+        for theme in r.codebook.themes:
+            row = r.prominence[r.prominence["theme"] == theme.id].iloc[0]
+            body.append(f'<section class="theme" id="theme-{_e(theme.id)}"><h2>{_e(self.labels[theme.id])}</h2>')
+            body.append(self.para(_e(self.t("theme_intro", label=self.labels[theme.id], findings=self.n(row["findings"]),
+                                                speakers=self.n(row["speakers"]), sessions=self.n(row["sessions"]),
+                                                total=self.n(len(r.sessions))))))
+            scope = theme.descriptions.get(self.language) or theme.descriptions.get("en", "")
+            if scope:
+                body.append(f'<p class="scope"><em>{_e(self.t("theme_scope"))}:</em> {_e(scope)}</p>')
+            body.append(f'<h3>{_e(self.t("where"))}</h3>')
+            where = r.sessions[["session", "title", theme.id]].sort_values(
+                [theme.id, "session"], ascending=[False, True], kind="mergesort")
+            where = where[where[theme.id] > 0]
+            body.append(self.table(where, [self.t("session"), self.t("title"), self.t("findings_axis")], "compact"))
+            body.append(f'<h3>{_e(self.t("key_statements"))}</h3>')
+            for quote in r.key_statements[theme.id].to_dict("records"):
+                body.append(self.quote(quote))
+            body.append(f'<h3>{_e(self.t("theme_proposals"))}</h3>')
+            proposals = r.proposals[r.proposals["theme"] == theme.id]
+            if not len(proposals):
+                body.append(f'<p class="note">{_e(self.t("no_proposals"))}</p>')
+            for quote in proposals.head(8).to_dict("records"):
+                body.append(self.quote(quote))
+            body.append("</section>")
+        return self.chapter("themes", self.t("ch_themes"), body)
+
+    def sessions_chapter(self) -> HTMLFragment:
+        """Return chapter 3: a summary of each session with its key quotes."""
+        r = self.report
+        body: List[str] = []
+        for s in r.sessions.to_dict("records"):
+            analysis = next(a for a in r.analyses if a.id == s["session"])
+            counts = {t: s[t] for t in r.theme_ids}
+            main = [self.labels[t] for t in sorted(counts, key=lambda t: (-counts[t], r.theme_ids.index(t)))
+                    if counts[t] >= 3][:3]
+            when = f"{date(s['date'], self.language)}" + (f", {s['start']}–{s['end']}" if s.get("start") else "")
+            body.append(f'<section class="session" id="session-{_e(s["session"])}">'
+                        f'<h2>{_e(s["session"])}. {_e(s["title"])}</h2><p class="when">{_e(when)}</p>')
+            body.append(self.para(_e(self.t("session_intro", chair=s["chair"] or "—", speakers=self.n(s["speakers"]),
+                                             words=self.n(s["words"]),
+                                             themes=", ".join(main) if main else self.t("no_themes")))))
+            speakers = sorted({(t["speaker"], t["delegation"] or "") for t in analysis.turns})
+            listing = "; ".join(f"{name} ({d})" if d else name for name, d in speakers)
+            body.append(f'<p class="speakers"><em>{_e(self.t("speakers"))}:</em> {_e(listing)}</p>')
+            picks = (r.findings[r.findings["session"] == s["session"]]
+                     .sort_values(["score", "n_cues", "turn", "id"], ascending=[False, False, True, True], kind="mergesort")
+                     .drop_duplicates("id"))
+            picks = picks[picks["words"].between(10, 70)]
+            chosen, seen = [], set()
+            for row in picks.to_dict("records"):
+                if row["speaker"] in seen:
+                    continue
+                seen.add(row["speaker"])
+                chosen.append(row)
+                if len(chosen) == 3:
+                    break
+            if chosen:
+                body.append(f'<h3>{_e(self.t("key_quotes"))}</h3>')
+                for row in sorted(chosen, key=lambda x: (x["turn"], x["id"])):
+                    body.append(self.quote(row))
+            body.append("</section>")
+        return self.chapter("sessions", self.t("ch_sessions"), body)
+
+    def proposals_chapter(self) -> HTMLFragment:
+        """Return chapter 4: every proposal and recommendation, grouped by theme."""
+        r = self.report
+        body = [self.para(_e(self.t("proposals_intro")))]
+        for theme in r.theme_ids:
+            proposals = r.proposals[r.proposals["theme"] == theme]
+            body.append(f'<h2>{_e(self.labels[theme])} ({self.n(len(proposals))})</h2>')
+            if not len(proposals):
+                body.append(f'<p class="note">{_e(self.t("no_proposals"))}</p>')
+            for row in proposals.to_dict("records"):
+                body.append(self.quote(row))
+        return self.chapter("proposals", self.t("ch_proposals"), body)
+
+    def participation_chapter(self) -> HTMLFragment:
+        """Return chapter 5: speakers, delegations and organisations, words spoken."""
+        r = self.report
+        body = [self.para(_e(self.t("participation_intro", speakers=self.n(r.figures["speakers"]),
+                                    delegations=self.n(r.figures["delegations"]))))]
+        svg = figures.words_by_delegation(r.delegations, self.t("words_axis"))
+        body.append(self.figure(svg, "fig_delegations", self.t("fig_delegations_alt")))
+        table = r.delegations[["delegation", "speakers", "sessions", "words"]].copy()
+        table["share"] = [percent(v, self.language) for v in r.delegations["share"]]
+        table["words"] = [self.n(v) for v in table["words"]]
+        body.append(self.table(table, [self.t("delegation"), self.t("speakers"), self.t("sessions"),
+                                       self.t("words"), self.t("share")]))
+        body.append(f'<h2>{_e(self.t("speakers"))}</h2>')
+        speakers = r.speakers[["speaker", "delegation", "sessions", "turns", "words"]].copy()
+        speakers["words"] = [self.n(v) for v in speakers["words"]]
+        body.append(self.table(speakers, [self.t("speaker"), self.t("delegation"), self.t("sessions"),
+                                          self.t("turns"), self.t("words")], "compact"))
+        if len(r.mentions):
+            body.append(f'<h2>{_e(self.t("states_named"))}</h2>')
+            mentions = r.mentions[["name", "kind", "mentions", "sessions"]]
+            body.append(self.table(mentions, [self.t("delegation"), self.t("kind"), self.t("mentions"),
+                                              self.t("sessions")], "compact"))
+        return self.chapter("participation", self.t("ch_participation"), body)
+
+    def annexes(self) -> HTMLFragment:
+        """Return the annexes: methodology, provenance, list of sessions, warnings."""
+        r = self.report
+        cb = r.codebook
+        body = [f'<section class="annex" id="annex-method"><h2>{_e(self.t("annex_method"))}</h2>',
+                f'<h3>{_e(self.t("method_pipeline"))}</h3>',
+                self.para(_e(self.t("method_text", threshold=f"{cb.threshold:g}"))),
+                f'<h3>{_e(self.t("method_models"))}</h3>',
+                self.table(r.pipelines[["language", "package", "version", "spacy", "components"]],
+                           [self.t("language"), self.t("package"), self.t("version"), self.t("spacy"),
+                            self.t("components")], "compact"),
+                f'<h3>{_e(self.t("method_codebook"))}</h3>']
+        rows = []
+        for theme in cb.themes:
+            counts = ", ".join(f"{lang}: {len(terms)}" for lang, terms in sorted(theme.terms.items()))
+            rows.append((theme.id, theme.label(self.language), counts))
+        body.append(self.table(pd.DataFrame(rows), [self.t("theme"), self.t("title"), self.t("terms")], "compact"))
+        body.append(f'<p class="note">{_e(self.t("threshold"))}: {cb.threshold:g} · {_e(Path(cb.path).name)} '
+                    f'(SHA-256 {_e(cb.sha256[:16])}…)</p>')
+        body.append(f'<h3>{_e(self.t("method_accuracy"))}</h3>')
+        body.append(self.para(_e(self.t("accuracy_text"))))
+        body.append("</section>")
+        body.append(f'<section class="annex" id="annex-provenance"><h2>{_e(self.t("annex_provenance"))}</h2>')
+        body.append(self.para(_e(self.t("provenance_text"))))
+        body.append(self.table(r.provenance, [self.t("role"), self.t("path"), "SHA-256"], "compact hashes"))
+        body.append("</section>")
+        body.append(f'<section class="annex" id="annex-sessions"><h2>{_e(self.t("annex_sessions"))}</h2>')
+        listing = r.sessions[["session", "title", "date", "language", "chair", "format", "words"]].copy()
+        listing["date"] = [date(d, self.language) for d in listing["date"]]
+        listing["words"] = [self.n(v) for v in listing["words"]]
+        body.append(self.table(listing, [self.t("session"), self.t("title"), self.t("date"), self.t("language"),
+                                         self.t("chair"), self.t("format"), self.t("words")], "compact"))
+        body.append("</section>")
+        body.append(f'<section class="annex" id="annex-warnings"><h2>{_e(self.t("annex_warnings"))}</h2>')
+        if r.warnings:
+            body.append(self.para(_e(self.t("warnings_text"))))
+            body.append('<ul class="warnings">' + "".join(f"<li><code>{_e(w)}</code></li>" for w in r.warnings) + "</ul>")
+        else:
+            body.append(self.para(_e(self.t("no_warnings"))))
+        body.append("</section>")
+        return self.chapter("annexes", self.t("ch_annexes"), body)
