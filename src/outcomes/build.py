@@ -1,0 +1,287 @@
+"""Build a conference's outcomes report: papermill runs, exports, staging and publication.
+
+The arrows of the data flow, in order:
+
+1. load and check the manifest and read every transcript (bad input stops here,
+   before anything runs or is written);
+2. execute ``notebooks/session.ipynb`` once per session with papermill, in
+   parallel, each saving its analysis;
+3. execute ``notebooks/report.ipynb`` once over all analyses;
+4. export it with nbconvert to HTML and PDF, and write ``findings.csv`` and
+   ``manifest.json``;
+5. publish: everything was written to a staging folder beside the output, which
+   replaces the published folder only when the whole build succeeded. A failed
+   build leaves the last good report in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+from . import __version__
+from .analysis import SessionAnalysis, file_sha256
+from .conference import Conference
+from .conference import load as load_conference
+from .errors import BuildError, OutcomesError
+
+REPORT_HTML = "outcomes-report.html"
+REPORT_PDF = "outcomes-report.pdf"
+FINDINGS_CSV = "findings.csv"
+MANIFEST_JSON = "manifest.json"
+KERNEL = "python3"
+# ipykernel 7 logs an unencrypted-TCP warning on start and a KeyboardInterrupt on shutdown;
+# cell errors still reach us through the executed notebook.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+
+
+@dataclass
+class BuildResult:
+    """Where the report was published and what the build measured."""
+
+    output: Path
+    files: List[Path]
+    timings: Dict[str, float]
+    warnings: List[str] = field(default_factory=list)
+
+
+def notebooks_dir() -> Path:
+    """Return the folder holding ``session.ipynb`` and ``report.ipynb``.
+
+    ``OUTCOMES_NOTEBOOKS`` overrides; otherwise the repository's ``notebooks/``.
+    """
+    configured = os.environ.get("OUTCOMES_NOTEBOOKS")
+    folder = Path(configured) if configured else Path(__file__).resolve().parents[2] / "notebooks"
+    if not (folder / "session.ipynb").is_file() or not (folder / "report.ipynb").is_file():
+        raise BuildError(f"the notebooks are not in {folder}; run outcomes from a clone of the repository "
+                         "or set OUTCOMES_NOTEBOOKS to the folder holding session.ipynb and report.ipynb")
+    return folder
+
+
+def default_output(conference: Conference) -> Path:
+    """Return ``reports/<conference folder name>``."""
+    return Path("reports") / conference.root.resolve().name
+
+
+def check_inputs(conference: Conference) -> List[str]:
+    """Read every transcript once so that bad input fails before any notebook runs.
+
+    Returns
+    -------
+    list of str
+        The readers' warnings.
+    """
+    from .codebook import load as load_codebook
+
+    load_codebook(conference.codebook)
+    warnings: List[str] = []
+    for session in conference.sessions:
+        warnings.extend(conference.read_transcript(session).warnings)
+    return warnings
+
+
+def _failing_cell(notebook_path: Path) -> Optional[int]:
+    import nbformat
+
+    try:
+        notebook = nbformat.read(str(notebook_path), as_version=4)
+    except Exception:  # the notebook may be half-written; the error message still names the session
+        return None
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return index
+    return None
+
+
+def _execute(source: Path, target: Path, parameters: dict, cwd: Path, what: str, failed_dir: Path,
+             session: Optional[str]) -> None:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        pm.execute_notebook(str(source), str(target), parameters=parameters, cwd=str(cwd), kernel_name=KERNEL,
+                            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                            extra_arguments=KERNEL_ARGUMENTS)
+    except PapermillExecutionError as exc:
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        kept = failed_dir / target.name
+        shutil.copyfile(target, kept)
+        cell = _failing_cell(kept)
+        raise BuildError(f"{what} failed in cell {cell if cell is not None else exc.cell_index}: {exc.ename}: "
+                         f"{exc.evalue}. The executed notebook, with the failing cell marked, is {kept}",
+                         session=session, cell=cell, notebook=str(kept)) from exc
+    except OutcomesError:
+        raise
+    except Exception as exc:  # kernel death, missing kernel: papermill raises assorted types
+        raise BuildError(f"{what} could not run: {type(exc).__name__}: {exc}", session=session) from exc
+
+
+def _versions(analyses: List[SessionAnalysis]) -> dict:
+    import nbconvert
+    import papermill
+    import spacy
+
+    pipelines = {a.pipeline["language"]: f"{a.pipeline['package']} {a.pipeline['version']}" for a in analyses}
+    return {"python": platform.python_version(), "outcomes": __version__, "spacy": spacy.__version__,
+            "pipelines": dict(sorted(pipelines.items())), "papermill": papermill.__version__,
+            "nbconvert": nbconvert.__version__}
+
+
+def publish(staging: Path, output: Path) -> None:
+    """Move ``staging`` into place as ``output``, keeping the old report until the new one is there."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    previous = output.parent / f".{output.name}.previous"
+    if previous.exists():
+        shutil.rmtree(previous)
+    if output.exists():
+        os.replace(output, previous)
+    os.replace(staging, output)
+    if previous.exists():
+        shutil.rmtree(previous)
+
+
+def recover(output: Path) -> None:
+    """Restore the last published report if a build was killed between the two moves of :func:`publish`."""
+    previous = output.parent / f".{output.name}.previous"
+    if previous.exists() and not output.exists():
+        os.replace(previous, output)
+    for stale in output.parent.glob(f".{output.name}.staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_language: str = "en",
+        pdf: bool = True, build_date: Optional[str] = None,
+        progress: Optional[Callable[[str], None]] = None) -> BuildResult:
+    """Build and publish a conference's outcomes report.
+
+    Parameters
+    ----------
+    conference_dir : str or Path
+        The conference folder (``conference.yml``, transcripts, optional ``curation.yml``).
+    output : str or Path, optional
+        Where to publish; ``reports/<conference folder name>`` by default.
+    jobs : int, optional
+        Session notebooks run at once; the number of cores by default.
+    report_language : str
+        "en" or "fr": the language of the report's headings, captions, dates and numbers.
+    pdf : bool
+        Also print the PDF (needs Chromium).
+    build_date : str, optional
+        ISO date shown on the title page; today by default.
+    progress : callable, optional
+        Called with a short line as each stage or session finishes.
+
+    Returns
+    -------
+    BuildResult
+
+    Raises
+    ------
+    InputError
+        When the manifest or a transcript is bad (nothing is run or written).
+    BuildError
+        When a notebook fails (the failed notebook is kept beside the output).
+    RenderError
+        When the HTML or PDF cannot be produced.
+    """
+    say = progress or (lambda line: None)
+    timings: Dict[str, float] = {}
+    started = time.perf_counter()
+    conference = load_conference(conference_dir)
+    warnings = check_inputs(conference)
+    timings["check"] = time.perf_counter() - started
+    if report_language not in ("en", "fr"):
+        raise BuildError(f"report language '{report_language}' is not supported; use en or fr")
+
+    output = Path(output) if output else default_output(conference)
+    recover(output)
+    staging = (output.parent / f".{output.name}.staging-{os.getpid()}").resolve()
+    failed_dir = output.parent / f"{output.name}.failed"
+    notebooks = notebooks_dir()
+    build_date = build_date or dt.date.today().isoformat()
+    root = conference.root.resolve()
+    staging.mkdir(parents=True)
+    try:
+        analyses_dir = staging / "analyses"
+        executed = staging / "notebooks"
+        analyses_dir.mkdir()
+        executed.mkdir()
+
+        t = time.perf_counter()
+        jobs = max(1, jobs or os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = {
+                pool.submit(_execute, notebooks / "session.ipynb", executed / f"session-{s.id}.ipynb",
+                            {"conference_dir": str(root), "session_id": s.id, "output_dir": str(analyses_dir)},
+                            notebooks, f"session {s.id}", failed_dir, s.id): s.id
+                for s in conference.sessions
+            }
+            done = 0
+            for future in as_completed(futures):
+                future.result()
+                done += 1
+                say(f"session {futures[future]} analysed ({done}/{len(futures)})")
+        timings["sessions"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        report_nb = executed / "report.ipynb"
+        _execute(notebooks / "report.ipynb", report_nb,
+                 {"conference_dir": str(root), "analyses_dir": str(analyses_dir),
+                  "report_language": report_language, "build_date": build_date},
+                 notebooks, "the report notebook", failed_dir, None)
+        timings["report"] = time.perf_counter() - t
+        say("report notebook executed")
+
+        import nbformat
+
+        from . import aggregate, render
+
+        notebook = nbformat.read(str(report_nb), as_version=4)
+        t = time.perf_counter()
+        (staging / REPORT_HTML).write_text(render.export_html(notebook), encoding="utf-8")
+        timings["html"] = time.perf_counter() - t
+        say("HTML written")
+        if pdf:
+            t = time.perf_counter()
+            (staging / REPORT_PDF).write_bytes(render.export_pdf(notebook))
+            timings["pdf"] = time.perf_counter() - t
+            say("PDF written")
+
+        analyses = [SessionAnalysis.load(analyses_dir / f"{s.id}.json") for s in conference.sessions]
+        report = aggregate.build(conference, analyses)
+        findings = aggregate.findings_table(report)
+        findings.to_csv(staging / FINDINGS_CSV, index=False, float_format="%.3f", lineterminator="\n")
+        warnings = report.warnings
+        timings["total"] = time.perf_counter() - started
+        files = sorted(p for p in staging.iterdir() if p.is_file())
+        manifest = {
+            "conference": conference.title,
+            "build_date": build_date,
+            "report_language": report_language,
+            "status": report.curation.status,
+            "versions": _versions(analyses),
+            "inputs": [{"role": row.role, "path": row.path, "sha256": row.sha256}
+                       for row in report.provenance.itertuples()],
+            "outputs": [{"path": p.name, "sha256": file_sha256(p)} for p in files],
+            "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
+            "warnings": warnings,
+        }
+        (staging / MANIFEST_JSON).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")
+        publish(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if failed_dir.exists():
+        shutil.rmtree(failed_dir, ignore_errors=True)  # a good build clears the last failure
+    files = sorted(p for p in output.iterdir() if p.is_file())
+    return BuildResult(output=output, files=files, timings=timings, warnings=warnings)

@@ -1,0 +1,119 @@
+"""The ``outcomes`` command: a thin click group over the library.
+
+Exit status: 0 success; 1 the build failed (a notebook, the HTML or the PDF);
+2 bad input (a manifest, transcript, codebook or curation file) or bad usage.
+Errors are one line on standard error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Optional
+
+import click
+
+from .errors import InputError, OutcomesError
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+class _Failure(click.ClickException):
+    """An error shown as ``outcomes: error: ...`` with our exit status."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"outcomes: error: {self.format_message()}", err=True)
+
+
+def _fail(exc: OutcomesError) -> _Failure:
+    return _Failure(str(exc), EXIT_BAD_INPUT if isinstance(exc, InputError) else EXIT_FAILED)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="outcomes")
+def main() -> None:
+    """Turn a conference's session transcripts into an outcomes report."""
+
+
+@main.command()
+@click.argument("conference_dir", type=click.Path(file_okay=False))
+@click.option("--output", "-o", type=click.Path(file_okay=False), default=None,
+              help="Where to publish the report [default: reports/<conference folder name>].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Session notebooks run at once [default: number of cores].")
+@click.option("--report-language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+              help="Language of headings, captions, dates and numbers (quotes stay as spoken).")
+@click.option("--no-pdf", is_flag=True, help="Skip the PDF (no Chromium needed).")
+@click.option("--build-date", default=None, help="Date printed on the title page (YYYY-MM-DD) [default: today].")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the path of the published report.")
+def build(conference_dir: str, output: Optional[str], jobs: Optional[int], report_language: str, no_pdf: bool,
+          build_date: Optional[str], quiet: bool) -> None:
+    """Build the outcomes report of CONFERENCE_DIR (HTML, PDF, findings.csv, manifest.json)."""
+    from . import build as builder
+
+    say = None if quiet else (lambda line: click.echo(f"  {line}", err=True))
+    try:
+        result = builder.run(conference_dir, output, jobs=jobs, report_language=report_language, pdf=not no_pdf,
+                             build_date=build_date, progress=say)
+    except OutcomesError as exc:
+        raise _fail(exc) from None
+    if not quiet:
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        stages = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
+        click.echo(f"  time: {stages}", err=True)
+    for path in result.files:
+        if path.suffix in (".html", ".pdf") or quiet is False:
+            click.echo(str(path))
+
+
+@main.command()
+@click.argument("conference_dir", type=click.Path(file_okay=False))
+def validate(conference_dir: str) -> None:
+    """Check CONFERENCE_DIR's manifest and read every transcript; print problems as path:line: message."""
+    from .build import check_inputs
+    from .conference import load
+
+    try:
+        conference = load(conference_dir)
+        warnings = check_inputs(conference)
+    except OutcomesError as exc:
+        raise _fail(exc) from None
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{conference_dir}: ok ({len(conference.sessions)} sessions)")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True,
+              help="One line per turn as a table, or one JSON object per turn.")
+@click.option("--reader", type=str, default=None, help="Force a reader (text, webvtt, srt, diarised, docx).")
+def turns(file: str, fmt: str, reader: Optional[str]) -> None:
+    """Print the turns of a transcript FILE as read (speaker, delegation, start, end, text, line)."""
+    from .transcripts import read
+
+    try:
+        transcript = read(file, fmt=reader)
+    except OutcomesError as exc:
+        raise _fail(exc) from None
+    for warning in transcript.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for turn in transcript.turns:
+        record = {"speaker": turn.speaker, "delegation": turn.delegation, "start": turn.start, "end": turn.end,
+                  "text": turn.text, "line": turn.line}
+        if fmt == "jsonl":
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            when = "" if turn.start is None else f"{turn.start:8.1f}"
+            who = turn.speaker + (f" ({turn.delegation})" if turn.delegation else "")
+            click.echo(f"{turn.line:>5} {when:>8}  {who}: {turn.text[:100]}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
