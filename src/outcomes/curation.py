@@ -24,7 +24,7 @@ from typing import Dict, Iterable, List, Optional
 
 import yaml
 
-from .errors import CurationError
+from .errors import CurationError  # noqa: F401  (re-exported for callers)
 
 STATUSES = ("draft", "final")
 

@@ -33,6 +33,15 @@ _ADJECTIVE_NOUNS = {
            "université", "industrie", "position", "proposition", "expérience", "programme"},
 }
 PERSON_LABELS = {"PERSON", "PER"}
+_ARTICLES = ("the ", "le ", "la ", "les ", "l'", "l’")
+
+
+def _without_article(name: str) -> str:
+    """Return a name without its leading article: the mention is "OIAC" in "l'OIAC"."""
+    for article in _ARTICLES:
+        if name.lower().startswith(article) and len(name) > len(article) + 1:
+            return name[len(article):]
+    return name
 
 
 @Language.factory("outcomes_entities", default_config={"language": None, "people": True})
@@ -55,8 +64,8 @@ class EntityFinder:
         for entry in self.entries.values():
             names, acronyms = [], []
             for lang_names in entry.names.values():
-                for text in lang_names:
-                    for variant in {text, text.replace("'", "’")}:
+                for text in sorted({_without_article(t) for t in lang_names}):
+                    for variant in (text, text.replace("'", "’")):
                         (acronyms if variant.isupper() and len(variant) <= 8 else names).append(variant)
             if names:
                 self.names.add(entry.id, [nlp.make_doc(t) for t in names])

@@ -1,0 +1,96 @@
+"""Shared fixtures: the sample conference, tiny conferences in tmp_path, blank spaCy pipelines."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample-conference"
+
+# fixture notebooks and data files are inputs, not tests
+collect_ignore_glob = ["data/*"]
+
+
+@pytest.fixture
+def sample_dir() -> Path:
+    """Return the sample conference folder (read it, never write into it)."""
+    return SAMPLE
+
+
+TINY_MANIFEST = """\
+title: "Tiny Conference on Verification"
+dates: {start: 2024-10-22, end: 2024-10-23}
+venue: "Rabat"
+organisers: ["OPCW"]
+languages: [en, fr]
+participants:
+  - {name: "Amal Benali", delegation: "Morocco"}
+  - {name: "Pieter van Dijk", delegation: "OPCW Technical Secretariat"}
+  - {name: "Claire Dubois", delegation: "France"}
+sessions:
+  - id: T1
+    title: "Verification"
+    date: 2024-10-22
+    language: en
+    chair: "Amal Benali"
+    transcript: transcripts/t1.txt
+  - id: T2
+    title: "Gouvernance"
+    date: 2024-10-23
+    language: fr
+    chair: "Claire Dubois"
+    transcript: transcripts/t2.txt
+"""
+
+TINY_T1 = """\
+The President: Good morning. Let me just verify that the microphone is on. The capacity of this room is limited.
+Pieter van Dijk (OPCW Technical Secretariat): Challenge inspections and the analysis of samples by designated laboratories are the core of the verification regime.
+Pieter van Dijk: We recommend that the Technical Secretariat validates every AI tool used for sampling and analysis before inspectors rely on it.
+Amal Benali: Training programmes and South-South cooperation will build the capacity of national authorities.
+"""
+
+TINY_T2 = """\
+La Présidente : Bonjour à toutes et à tous, je vérifie que le micro fonctionne.
+Amal Benali (Maroc) : Les codes de conduite et la supervision humaine sont au cœur d'une gouvernance éthique de l'IA.
+Amal Benali : Nous recommandons que l'OIAC adopte des principes de transparence pour les outils d'IA à double usage.
+"""
+
+
+@pytest.fixture
+def tiny_conference(tmp_path) -> Path:
+    """Write a two-session conference (one English, one French) and return its folder."""
+    folder = tmp_path / "tiny-conference"
+    (folder / "transcripts").mkdir(parents=True)
+    (folder / "conference.yml").write_text(TINY_MANIFEST, encoding="utf-8")
+    (folder / "transcripts" / "t1.txt").write_text(TINY_T1, encoding="utf-8")
+    (folder / "transcripts" / "t2.txt").write_text(TINY_T2, encoding="utf-8")
+    return folder
+
+
+def blank(language: str):
+    """Return a blank pipeline with a sentencizer and our theme tagger (no model download)."""
+    import spacy
+
+    from outcomes.nlp import themes  # noqa: F401  (registers the factory)
+
+    nlp = spacy.blank(language)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("outcomes_themes")
+    return nlp
+
+
+@pytest.fixture(scope="session")
+def blank_en():
+    return blank("en")
+
+
+@pytest.fixture(scope="session")
+def blank_fr():
+    return blank("fr")
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")

@@ -1,0 +1,112 @@
+"""Build the sample conference exactly as a user would, and read the report."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from outcomes import build
+
+pytestmark = pytest.mark.e2e
+THEMES = {"verification": "Verification", "chemical_terrorism": "Chemical terrorism",
+          "ethical_governance": "Ethical governance", "capacity_building": "Capacity building"}
+CHAPTERS = ["Contents", "Executive summary", "Themes", "Session summaries", "Recommendations and proposals",
+            "Participation", "Annex I. Methodology", "Annex II. Data provenance", "Annex III. List of sessions"]
+HAS_CHROMIUM = shutil.which("chromium") is not None
+
+
+def _plain(text: str) -> str:
+    """Return PDF text with ligatures undone and line breaks folded."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, sample_dir_module):
+    output = tmp_path_factory.mktemp("reports") / "sample-conference"
+    command = [str(Path(sys.executable).with_name("outcomes")), "build", str(sample_dir_module),
+               "--output", str(output), "--build-date", "2024-10-25", "--quiet"]
+    if not HAS_CHROMIUM:
+        command.append("--no-pdf")
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return output
+
+
+@pytest.fixture(scope="module")
+def sample_dir_module():
+    return Path(__file__).resolve().parents[1] / "data" / "sample-conference"
+
+
+@pytest.fixture(scope="module")
+def html(published):
+    return (published / build.REPORT_HTML).read_text(encoding="utf-8")
+
+
+def test_every_output_is_published(published):
+    names = {p.name for p in published.iterdir()}
+    assert {build.REPORT_HTML, build.FINDINGS_CSV, build.MANIFEST_JSON} <= names
+    assert not any(p.name.startswith(".") for p in published.parent.iterdir()), "staging folder left behind"
+
+
+def test_each_theme_chapter_cites_quotes_with_speaker_and_session(html):
+    for theme_id, label in THEMES.items():
+        section = re.search(rf'<section class="theme" id="theme-{theme_id}"><h2>{label}</h2>(.*?)</section>',
+                            html, re.S)
+        assert section, f"no chapter for {label}"
+        quotes = re.findall(r'<q lang="(?:en|fr)">.+?</q> <span class="attribution">— (.+?), session (S\d\d)',
+                            section.group(1), re.S)
+        assert quotes, f"no quote in {label}"
+        assert all(speaker.strip() for speaker, _ in quotes)
+
+
+def test_html_loads_nothing_from_the_network(html):
+    for attribute in re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', html):
+        assert attribute.startswith(("data:", "#")), attribute
+    assert "@import" not in html
+    assert not re.search(r"<script[^>]+src=", html)
+    assert not re.search(r"url\((?!data:|#)", html)
+
+
+def test_findings_csv_has_the_documented_columns(published):
+    with open(published / build.FINDINGS_CSV, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["id", "session", "speaker", "delegation", "start", "theme", "score", "text"]
+    assert len(rows) > 300
+    assert {r["theme"] for r in rows} == set(THEMES)
+    assert {r["session"] for r in rows} == {f"S{i:02d}" for i in range(1, 11)}
+
+
+@pytest.mark.skipif(not HAS_CHROMIUM, reason="the PDF needs Debian's chromium (make setup installs it as root)")
+def test_pdf_has_title_page_contents_and_every_chapter(published):
+    from pypdf import PdfReader
+
+    reader = PdfReader(published / build.REPORT_PDF)
+    assert len(reader.pages) >= 20
+    assert reader.pages[0].mediabox.width == pytest.approx(595, abs=2)  # A4 portrait, in points
+    title = _plain(reader.pages[0].extract_text())
+    assert "International Conference on the Role of Artificial Intelligence" in title
+    assert "Illustrative content" in title and "Draft" in title
+    text = _plain(" ".join(page.extract_text() for page in reader.pages))
+    for heading in CHAPTERS + list(THEMES.values()):
+        assert heading in text, heading
+    assert re.search(r"Helena Vasquez-Moreau \(OPCW Technical Secretariat\), session S0\d", text)
+
+
+def test_bad_input_leaves_the_published_report_untouched(published, tmp_path, sample_dir_module):
+    before = {p.relative_to(published): p.read_bytes() for p in published.rglob("*") if p.is_file()}
+    broken = tmp_path / "broken"
+    shutil.copytree(sample_dir_module, broken)
+    (broken / "transcripts" / "S02-verification.vtt").write_text("WEBVTT\n\n00:00:05.000 --> 00:00:01.000\n"
+                                                                 "<v A>reversed\n", encoding="utf-8")
+    result = subprocess.run([str(Path(sys.executable).with_name("outcomes")), "build", str(broken),
+                             "--output", str(published), "--no-pdf"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert "S02-verification.vtt:1: cue 1 ends" in result.stderr and "Traceback" not in result.stderr
+    assert {p.relative_to(published): p.read_bytes() for p in published.rglob("*") if p.is_file()} == before

@@ -1,0 +1,107 @@
+"""The theme tagger on blank pipelines: cues, lemmas, elision, other senses, scores."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from outcomes import codebook
+from outcomes.nlp.themes import ThemeTagger
+
+
+def themes_of(nlp, text):
+    doc = nlp(text)
+    return [list(sent._.themes) for sent in doc.sents]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Challenge inspections are the heart of the verification regime.", ["verification"]),
+    ("Non-State actors could use AI to find new synthesis routes for toxic chemicals.", ["chemical_terrorism"]),
+    ("Codes of conduct and human oversight must govern the use of AI in chemistry.", ["ethical_governance"]),
+    ("Training programmes and technology transfer help close the digital divide.", ["capacity_building"]),
+])
+def test_each_theme_fires_in_english(blank_en, text, expected):
+    assert themes_of(blank_en, text) == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Let me just verify that the microphone is on.",
+    "The capacity of this room is limited, so please use the overflow room.",
+    "Coffee is served, and we resume in this room with the session on verification.",
+    "Thank you all for coming.",
+])
+def test_procedural_and_other_senses_carry_no_theme(blank_en, text):
+    assert themes_of(blank_en, text) == [[]]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Les laboratoires désignés participent aux essais d'aptitude de l'OIAC.", ["verification"]),
+    ("Il faut une supervision humaine et des codes de conduite pour l'IA.", ["ethical_governance"]),
+    ("La fracture numérique freine le renforcement des capacités en Afrique.", ["capacity_building"]),
+    ("Des acteurs non étatiques pourraient détourner des précurseurs.", ["chemical_terrorism"]),
+])
+def test_each_theme_fires_in_french_with_elision(blank_fr, text, expected):
+    assert themes_of(blank_fr, text) == [expected]
+
+
+def test_french_venue_talk_carries_no_theme(blank_fr):
+    assert themes_of(blank_fr, "Je vérifie que le micro fonctionne. La capacité de la salle est limitée.") == [[], []]
+
+
+def test_scores_and_cues_explain_the_tag(blank_en):
+    doc = blank_en("The inspection team took samples for sampling and analysis.")
+    sent = next(doc.sents)
+    assert sent._.themes == ["verification"]
+    terms = {c["term"] for c in sent._.theme_cues}
+    assert "sampling and analysis" in terms and "inspection team" in terms
+    # "sampling" inside "sampling and analysis" is not counted twice
+    assert "sampling" not in terms
+    assert 0.9 <= sent._.theme_scores["verification"] <= 1.0
+
+
+def test_one_weak_cue_is_not_enough(blank_en):
+    doc = blank_en("We looked at the data.")
+    sent = next(doc.sents)
+    assert sent._.themes == []
+    assert sent._.theme_scores.get("verification") == pytest.approx(0.3)
+
+
+def test_lemmas_carry_inflections():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    tagger = ThemeTagger(nlp, codebook=codebook.load(), language="en")
+    doc = nlp.make_doc("Inspectors verified the declarations.")
+    doc = nlp.get_pipe("sentencizer")(doc)
+    # a blank pipeline has no lemmatizer: give the plurals their lemmas by hand
+    doc[0].lemma_ = "inspector"
+    doc[3].lemma_ = "declaration"
+    tagger(doc)
+    sent = next(doc.sents)
+    assert {c["term"] for c in sent._.theme_cues} >= {"inspector", "declaration"}
+
+
+def test_a_new_theme_is_data_not_code(tmp_path):
+    source = codebook.default_path().read_text(encoding="utf-8")
+    extra = source + """
+  - id: industry
+    label: {en: Chemical industry, fr: Industrie chimique}
+    en:
+      strong: [chemical industry]
+    fr:
+      strong: [industrie chimique]
+"""
+    path = tmp_path / "codebook.yml"
+    path.write_text(extra, encoding="utf-8")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("outcomes_themes", config={"codebook": str(path)})
+    doc = nlp("The chemical industry joined the discussion.")
+    assert next(doc.sents)._.themes == ["industry"]
+
+
+def test_tagger_round_trips_to_disk(tmp_path, blank_en):
+    tagger = blank_en.get_pipe("outcomes_themes")
+    tagger.to_disk(tmp_path / "themes")
+    assert (tmp_path / "themes" / "codebook.yml").is_file()
+    tagger.from_disk(tmp_path / "themes")
+    assert themes_of(blank_en, "The verification regime matters.") == [["verification"]]
