@@ -225,9 +225,6 @@ def test_impossible_quoted_date(conference_dir):
     assert_names(load_error(root), root, line_of(text, '"2024-02-30"'), "not a real date")
 
 
-@pytest.mark.xfail(reason="PyYAML builds unquoted 2024-02-30 as a date and raises a bare ValueError "
-                          "('day is out of range for month') that load() does not turn into a ManifestError",
-                   raises=ValueError, strict=True)
 def test_impossible_date(conference_dir):
     text = manifest_text(date="2024-02-30")
     root = conference_dir(text)

@@ -184,6 +184,14 @@ def _as_date(value, what: str, path: Path, line: Optional[int]) -> dt.date:
     raise ManifestError(f"{what} is {value!r}, not a real date (write YYYY-MM-DD)", path, line)
 
 
+def _real_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+        return True
+    except ValueError:
+        return False
+
+
 def _inside(root: Path, relative: str, manifest: Path, line: Optional[int]) -> Path:
     """Return ``root/relative`` if it stays inside ``root`` once links are followed."""
     if Path(relative).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", relative):
@@ -237,6 +245,11 @@ def load(conference_dir) -> Conference:
                             mark.line + 1 if mark else None) from exc
     except yaml.YAMLError as exc:
         raise ManifestError(f"is not valid YAML: {exc}", manifest) from exc
+    except ValueError as exc:  # PyYAML builds 2024-02-30 as a date and fails
+        bad = [(n, value) for n, text_line in enumerate(text.split("\n"), start=1)
+               for value in re.findall(r"\b(\d{4}-\d{2}-\d{2})\b", text_line) if not _real_date(value)]
+        line, value = bad[0] if bad else (None, "a date")
+        raise ManifestError(f"{value} is not a real date (write YYYY-MM-DD)", manifest, line) from exc
     if not isinstance(data, dict):
         raise ManifestError("must be a mapping with title, dates, venue, organisers, languages and sessions",
                             manifest, 1)

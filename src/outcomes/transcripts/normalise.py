@@ -71,6 +71,8 @@ def decode(raw: bytes, path: str) -> Tuple[str, List[str]]:
         raise TranscriptError("holds NUL characters; export the transcript again as text", path)
     if not text.strip():
         raise TranscriptError("is empty: there is no speech to read", path)
+    # NFC before any parsing: a decomposed "Aïcha" must match the same patterns as a composed one
+    text = unicodedata.normalize("NFC", text)
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
 
 
@@ -106,8 +108,9 @@ def parse_timestamp(value: str) -> Optional[float]:
 
 # Titles and honorifics dropped from names; chair titles resolved to the session chair.
 _HONORIFICS = {
-    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "h.e", "he", "sir", "dame",
-    "m", "mme", "mlle", "pr", "me", "s.e", "ambassador", "ambassadeur", "ambassadrice",
+    # not "he" or "me": they are also surnames (He Yafei); H.E. and Me. keep their dots
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "h.e", "sir", "dame",
+    "m", "mme", "mlle", "pr", "s.e", "ambassador", "ambassadeur", "ambassadrice",
 }
 _CHAIR_TITLES = {
     "the president", "the chair", "the chairperson", "the chairman", "the chairwoman", "chair",
@@ -120,16 +123,17 @@ _ROLE_NOTES = re.compile(r"\b(pr[ée]sident[e]?|chair(?:person|man|woman)?|mod[�
 
 
 def _key(name: str) -> Tuple[str, ...]:
-    folded = unicodedata.normalize("NFKD", name)
+    folded = unicodedata.normalize("NFKD", name.replace("’", "'"))
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
     words = re.sub(r"[^a-z0-9' -]+", " ", folded).replace("-", " ").split()
-    return tuple(w for w in words if w.rstrip(".") not in _HONORIFICS)
+    return tuple(w for w in words if w not in _HONORIFICS and not (w.endswith(".") and w.rstrip(".") in _HONORIFICS))
 
 
 def strip_honorifics(label: str) -> str:
     """Return a speaker label without titles such as "Dr.", "Mme" or "H.E."."""
     words = label.split()
-    while words and words[0].lower().rstrip(".").rstrip(":") in _HONORIFICS and len(words) > 1:
+    while len(words) > 1 and (words[0].lower() in _HONORIFICS
+                              or (words[0].endswith(".") and words[0].lower().rstrip(".") in _HONORIFICS)):
         words = words[1:]
     return " ".join(words)
 
@@ -236,6 +240,9 @@ class SpeakerDirectory:
 
 
 _PARTICLES = {"de", "da", "du", "des", "van", "von", "der", "den", "el", "al", "le", "la", "ben", "bin", "y"}
+# First words of caption phrases that look like names but are not ("Article Six: ...").
+_NOT_NAMES = {"article", "annex", "schedule", "part", "section", "paragraph", "resolution", "note", "question",
+              "point", "item", "session", "panel", "chapter", "figure", "table", "first", "second", "third"}
 _CUE_PREFIX = re.compile(r"^(?:-\s*)?(?P<name>[A-ZÀ-ÖØ-Þ][\w'’.\-]*(?:\s+[\w'’.\-]+){0,5})"
                      r"(?:\s*\((?P<deleg>[^()]{1,80})\))?\s?:\s+(?P<text>.+)$", re.S)
 def speaker_prefix(text: str, directory: Optional[SpeakerDirectory]):
@@ -248,7 +255,10 @@ def speaker_prefix(text: str, directory: Optional[SpeakerDirectory]):
     known = directory is not None and directory.knows(name)
     # An unknown floor speaker ("Ingrid Solberg: Thank you, Chair.") still starts a turn
     # when the prefix looks like a name: two to four capitalised words.
-    looks_like_name = 2 <= len(words) <= 4 and all(w[0].isupper() or w in _PARTICLES for w in words)
+    looks_like_name = 2 <= len(words) <= 4 and all(
+        w in _PARTICLES or (w[0].isupper() and any(c.islower() for c in w)) for w in words)
+    if looks_like_name and directory is not None and directory.participants:
+        looks_like_name = words[0].lower() not in _NOT_NAMES
     if not (known or match["deleg"] or looks_like_name):
         return None
     return name, match["deleg"], match["text"]

@@ -59,8 +59,11 @@ def choose(path: Path, data: bytes, fmt: Optional[str] = None) -> str:
             raise TranscriptError(f"unknown transcript format '{fmt}'; known: {', '.join(sorted(_READERS))}",
                                   str(path))
         return fmt
+    sample = data[:4096]
+    if sample[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: sniff the text, not the bytes
+        sample = sample.decode("utf-16", errors="ignore").encode("utf-8")
     for entry in _READERS.values():
-        if entry.sniff is not None and entry.sniff(data):
+        if entry.sniff is not None and entry.sniff(sample):
             return entry.name
     suffix = path.suffix.lower()
     for entry in _READERS.values():

@@ -17,6 +17,9 @@ from .registry import register
 _FIRST_CUE = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
 
 
+_TIMING = re.compile(r"^\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}(?:\s+.*)?$")
+
+
 def _line_of_cue(text: str, index: int) -> Optional[int]:
     match = re.search(rf"(?m)^{index}\s*$", text)
     return text.count("\n", 0, match.start()) + 1 if match else None
@@ -26,6 +29,10 @@ def _line_of_cue(text: str, index: int) -> Optional[int]:
 def read_srt(path: str, data: bytes, directory: Optional[SpeakerDirectory]):
     """Read SubRip subtitles."""
     text, warnings = decode(data, path)
+    for number, line in enumerate(text.split("\n"), start=1):
+        if "-->" in line and not _TIMING.match(line):
+            raise TranscriptError(f"malformed cue timing {line.strip()!r}; write it as "
+                                  "'00:00:01,000 --> 00:00:04,000'", path, number)
     try:
         cues = list(_srt.parse(text, ignore_errors=False))
     except _srt.SRTParseError as exc:

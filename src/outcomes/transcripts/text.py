@@ -70,9 +70,9 @@ def parse(path: str, text: str, directory: Optional[SpeakerDirectory]) -> List[R
             if current is not None and current.label is None:
                 current = None  # prose: a blank line ends a paragraph
             continue
-        if _NOTE_LINE.match(stripped) or _MD_HEADING.match(stripped):
-            continue
         match = _label(line, directory)
+        if not match and (_NOTE_LINE.match(stripped) or _MD_HEADING.match(stripped)):
+            continue
         if match:
             labelled = True
             stamp = match["ts"] or match["ts_bare"] or match["ts2"]

@@ -18,6 +18,7 @@ from ..errors import TranscriptError
 from .normalise import RawTurn, SpeakerDirectory, decode, finish, parse_timestamp, speaker_prefix
 from .registry import register
 
+_TIMING = re.compile(r"^\s*(?:\d{1,2}:)?\d{2}:\d{2}\.\d{3}\s+-->\s+(?:\d{1,2}:)?\d{2}:\d{2}\.\d{3}(?:\s+.*)?$")
 _LANGUAGE = re.compile(r"^Language:\s*([A-Za-z-]+)", re.M)
 
 
@@ -32,6 +33,10 @@ def read_webvtt(path: str, data: bytes, directory: Optional[SpeakerDirectory]):
     text, warnings = decode(data, path)
     if not text.lstrip("\ufeff").startswith("WEBVTT"):
         raise TranscriptError("is not WebVTT: the first line must be 'WEBVTT'", path, 1)
+    for number, line in enumerate(text.split("\n"), start=1):
+        if "-->" in line and not _TIMING.match(line):
+            raise TranscriptError(f"malformed cue timing {line.strip()!r}; write it as "
+                                  "'00:00:01.000 --> 00:00:04.000'", path, number)
     try:
         captions = _webvtt.from_buffer(io.StringIO(text))
     except MalformedFileError as exc:
