@@ -30,11 +30,13 @@ def _plain(text: str) -> str:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory, sample_dir_module):
     output = tmp_path_factory.mktemp("reports") / "sample-conference"
-    command = [str(Path(sys.executable).with_name("outcomes")), "build", str(sample_dir_module),
+    # a relative conference path, from the repository root, exactly as `make report` runs it
+    command = [str(Path(sys.executable).with_name("outcomes")), "build", "data/sample-conference",
                "--output", str(output), "--build-date", "2024-10-25", "--quiet"]
     if not HAS_CHROMIUM:
         command.append("--no-pdf")
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900,
+                            cwd=sample_dir_module.parents[1])
     assert result.returncode == 0, result.stderr[-3000:]
     return output
 

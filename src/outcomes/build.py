@@ -71,8 +71,17 @@ def default_output(conference: Conference) -> Path:
     return Path("reports") / conference.root.resolve().name
 
 
-def check_inputs(conference: Conference) -> List[str]:
+def check_inputs(conference: Conference, errors: Optional[List[OutcomesError]] = None) -> List[str]:
     """Read every transcript once so that bad input fails before any notebook runs.
+
+    Parameters
+    ----------
+    conference : Conference
+        The loaded manifest.
+    errors : list, optional
+        When given, a bad transcript's error is appended here and reading goes
+        on with the next one (``outcomes validate`` reports every problem);
+        otherwise the first error is raised.
 
     Returns
     -------
@@ -81,10 +90,20 @@ def check_inputs(conference: Conference) -> List[str]:
     """
     from .codebook import load as load_codebook
 
-    load_codebook(conference.codebook)
     warnings: List[str] = []
+    try:
+        load_codebook(conference.codebook)
+    except OutcomesError as exc:
+        if errors is None:
+            raise
+        errors.append(exc)
     for session in conference.sessions:
-        warnings.extend(conference.read_transcript(session).warnings)
+        try:
+            warnings.extend(conference.read_transcript(session).warnings)
+        except OutcomesError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
     return warnings
 
 
@@ -108,9 +127,11 @@ def _execute(source: Path, target: Path, parameters: dict, cwd: Path, what: str,
     from papermill.exceptions import PapermillExecutionError
 
     try:
-        pm.execute_notebook(str(source), str(target), parameters=parameters, cwd=str(cwd), kernel_name=KERNEL,
+        # Not papermill's cwd=: it chdirs the whole process, which races between our threads.
+        # nbclient starts the kernel in resources' path instead, leaving our cwd alone.
+        pm.execute_notebook(str(source), str(target), parameters=parameters, kernel_name=KERNEL,
                             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                            extra_arguments=KERNEL_ARGUMENTS)
+                            extra_arguments=KERNEL_ARGUMENTS, resources={"metadata": {"path": str(cwd)}})
     except PapermillExecutionError as exc:
         failed_dir.mkdir(parents=True, exist_ok=True)
         kept = failed_dir / target.name

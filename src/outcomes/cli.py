@@ -8,6 +8,7 @@ Errors are one line on standard error, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Optional
 
@@ -62,6 +63,11 @@ def build(conference_dir: str, output: Optional[str], jobs: Optional[int], repor
                              build_date=build_date, progress=say)
     except OutcomesError as exc:
         raise _fail(exc) from None
+    except Exception as exc:  # a bug of ours: say so in one line, keep the traceback for those who ask
+        if os.environ.get("OUTCOMES_DEBUG"):
+            raise
+        raise _Failure(f"internal error: {type(exc).__name__}: {exc} (this is a bug in outcomes; "
+                       "rerun with OUTCOMES_DEBUG=1 for the traceback and report it)", EXIT_FAILED) from None
     if not quiet:
         for warning in result.warnings:
             click.echo(f"warning: {warning}", err=True)
@@ -75,17 +81,22 @@ def build(conference_dir: str, output: Optional[str], jobs: Optional[int], repor
 @main.command()
 @click.argument("conference_dir", type=click.Path(file_okay=False))
 def validate(conference_dir: str) -> None:
-    """Check CONFERENCE_DIR's manifest and read every transcript; print problems as path:line: message."""
+    """Check CONFERENCE_DIR's manifest and read every transcript; print each problem as path:line: message."""
     from .build import check_inputs
     from .conference import load
 
     try:
         conference = load(conference_dir)
-        warnings = check_inputs(conference)
     except OutcomesError as exc:
         raise _fail(exc) from None
+    errors: list = []
+    warnings = check_inputs(conference, errors)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
+    if errors:
+        for error in errors[:-1]:
+            click.echo(f"outcomes: error: {error}", err=True)
+        raise _fail(errors[-1])
     click.echo(f"{conference_dir}: ok ({len(conference.sessions)} sessions)")
 
 
@@ -93,17 +104,30 @@ def validate(conference_dir: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True,
               help="One line per turn as a table, or one JSON object per turn.")
+@click.option("--lang", type=click.Choice(["en", "fr", "auto"]), default="auto", show_default=True,
+              help="The transcript's language; auto detects it and says so on standard error.")
 @click.option("--reader", type=str, default=None, help="Force a reader (text, webvtt, srt, diarised, docx).")
-def turns(file: str, fmt: str, reader: Optional[str]) -> None:
+def turns(file: str, fmt: str, lang: str, reader: Optional[str]) -> None:
     """Print the turns of a transcript FILE as read (speaker, delegation, start, end, text, line)."""
-    from .transcripts import read
+    from .conference import session_for
+    from .gazetteer import canonical_delegation
+    from .transcripts import SpeakerDirectory, read
 
+    found = session_for(file)
+    directory = found[0].directory(found[1]) if found else SpeakerDirectory(delegation_names=canonical_delegation)
     try:
-        transcript = read(file, fmt=reader)
+        transcript = read(file, fmt=reader or (found[1].format if found else None), directory=directory)
     except OutcomesError as exc:
         raise _fail(exc) from None
     for warning in transcript.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if lang == "auto":
+        from .language import detect
+
+        try:
+            click.echo(f"language: {detect(t.text for t in transcript.turns)} (detected)", err=True)
+        except ValueError as exc:
+            click.echo(f"warning: {file}: {exc}", err=True)
     for turn in transcript.turns:
         record = {"speaker": turn.speaker, "delegation": turn.delegation, "start": turn.start, "end": turn.end,
                   "text": turn.text, "line": turn.line}

@@ -59,7 +59,7 @@ SCHEMA = {
             "minItems": 1,
             "items": {
                 "type": "object",
-                "required": ["id", "title", "date", "language", "transcript"],
+                "required": ["id", "title", "date", "transcript"],
                 "properties": {
                     "id": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"},
                     "title": {"type": "string", "minLength": 1},
@@ -88,7 +88,7 @@ class Session:
     id: str
     title: str
     date: dt.date
-    language: str
+    language: str  # "en" or "fr"; detected from the transcript when the manifest says auto or nothing
     transcript: Path
     start: Optional[str] = None
     end: Optional[str] = None
@@ -287,9 +287,10 @@ def load(conference_dir) -> Conference:
         if not start <= date <= end:
             raise ManifestError(f"session {entry['id']}: date {date} is outside the conference ({start} to {end})",
                                 manifest, _line_of(node, ["sessions", index, "date"]))
-        if entry["language"] not in SUPPORTED_LANGUAGES:
-            raise ManifestError(f"session {entry['id']}: language '{entry['language']}' is not supported; "
-                                f"use one of {', '.join(SUPPORTED_LANGUAGES)}", manifest,
+        language = entry.get("language", "auto")
+        if language != "auto" and language not in SUPPORTED_LANGUAGES:
+            raise ManifestError(f"session {entry['id']}: language '{language}' is not supported; "
+                                f"use one of {', '.join(SUPPORTED_LANGUAGES)} or auto", manifest,
                                 _line_of(node, ["sessions", index, "language"]))
         if entry.get("start") and entry.get("end") and entry["end"] < entry["start"]:
             raise ManifestError(f"session {entry['id']}: ends ({entry['end']}) before it starts ({entry['start']})",
@@ -300,15 +301,51 @@ def load(conference_dir) -> Conference:
             raise ManifestError(f"session {entry['id']}: transcript '{entry['transcript']}' does not exist",
                                 manifest, transcript_line)
         sessions.append(Session(
-            id=entry["id"], title=entry["title"], date=date, language=entry["language"], transcript=transcript,
+            id=entry["id"], title=entry["title"], date=date, language=language, transcript=transcript,
             start=entry.get("start"), end=entry.get("end"), chair=entry.get("chair"),
             panellists=list(entry.get("panellists") or []), format=entry.get("format"),
             speakers=dict(entry.get("speakers") or {}), entry=entry,
         ))
-    return Conference(
+    conference = Conference(
         root=root, title=data["title"], short_title=data.get("short_title") or data["title"],
         start=start, end=end, venue=data["venue"], organisers=list(data["organisers"]),
         languages=list(data["languages"]), sessions=sessions, participants=participants, roles=roles,
         illustrative=bool(data.get("illustrative", False)),
         illustrative_notice=data.get("illustrative_notice", "") or "", codebook=data.get("codebook", "default"),
     )
+    for index, session in enumerate(sessions):
+        if session.language == "auto":
+            session.language = _detect_language(conference, session, _line_of(node, ["sessions", index]))
+    return conference
+
+
+def _detect_language(conference: Conference, session: Session, line: Optional[int]) -> str:
+    """Return the detected language of a session whose manifest entry does not declare one."""
+    from .language import detect
+
+    transcript = conference.read_transcript(session)
+    try:
+        return detect(t.text for t in transcript.turns)
+    except ValueError as exc:
+        raise ManifestError(f"session {session.id}: {exc}; declare its language in the manifest",
+                            conference.manifest_path, line) from exc
+
+
+def session_for(transcript_path) -> "Optional[tuple]":
+    """Return ``(conference, session)`` whose manifest names ``transcript_path``, or None.
+
+    Looks for ``conference.yml`` in the file's folder and its parents, so that
+    ``outcomes turns`` reads a transcript with its conference's participants.
+    """
+    path = Path(transcript_path).resolve()
+    for folder in path.parents:
+        if (folder / MANIFEST).is_file():
+            try:
+                conference = load(folder)
+            except ManifestError:
+                return None
+            for session in conference.sessions:
+                if session.transcript.resolve() == path:
+                    return conference, session
+            return None
+    return None

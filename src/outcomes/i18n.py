@@ -14,6 +14,11 @@ _MONTHS = {
            "novembre", "décembre"],
 }
 
+LANGUAGE_NAMES = {
+    "en": {"en": "English", "fr": "French", "ar": "Arabic", "es": "Spanish", "ru": "Russian", "zh": "Chinese"},
+    "fr": {"en": "anglais", "fr": "français", "ar": "arabe", "es": "espagnol", "ru": "russe", "zh": "chinois"},
+}
+
 STRINGS: Dict[str, Dict[str, str]] = {
     "en": {
         "report": "Outcomes report",
@@ -124,6 +129,11 @@ def text(language: str, key: str, **values) -> str:
     """Return the report string ``key`` in ``language``, formatted with ``values``."""
     table = STRINGS.get(language, STRINGS["en"])
     return table.get(key, STRINGS["en"][key]).format(**values)
+
+
+def language_name(code: str, language: str) -> str:
+    """Return the name of language ``code`` in the report's ``language`` ("fr" -> "French")."""
+    return LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"]).get(code, code)
 
 
 def number(value, language: str) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import figures
 from .aggregate import Report
-from .i18n import clock, date, date_range, number, percent, text
+from .i18n import clock, date, date_range, language_name, number, percent, text
 
 CHAPTERS = ("summary", "themes", "sessions", "proposals", "participation", "annexes")
 
@@ -90,12 +90,13 @@ class ReportView:
     def table(self, frame: pd.DataFrame, headers: Sequence[str], cls: str = "") -> str:
         """Return a table with escaped cells."""
         head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+        thead = f"<thead><tr>{head}</tr></thead>" if any(headers) else ""
         rows = []
         for row in frame.itertuples(index=False):
             cells = "".join(f'<td class="{"num" if isinstance(v, (int, float)) and not isinstance(v, bool) else ""}">'
                             f"{_e(v)}</td>" for v in row)
             rows.append(f"<tr>{cells}</tr>")
-        return f'<table class="data {cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        return f'<table class="data {cls}">{thead}<tbody>{"".join(rows)}</tbody></table>'
 
     def attribution(self, row) -> str:
         """Return "Speaker (Delegation), session S01, 0:12:03" for a finding."""
@@ -129,7 +130,7 @@ class ReportView:
             notice = (f'<div class="notice"><strong>{_e(self.t("illustrative"))}.</strong> '
                       f"{_e(c.illustrative_notice)}</div>")
         organisers = "<br/>".join(_e(o) for o in c.organisers)
-        languages = ", ".join(_e(code) for code in c.languages)
+        languages = ", ".join(_e(language_name(code, self.language)) for code in c.languages)
         html = f"""<section class="title-page" id="title">
 <p class="doc-kind">{_e(self.t("report"))}</p>
 <h1 class="doc-title">{_e(c.title)}</h1>
