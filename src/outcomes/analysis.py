@@ -100,6 +100,32 @@ def file_sha256(path) -> str:
     return digest.hexdigest()
 
 
+def sentences(transcript, nlp):
+    """Yield ``(turn index, turn, sentence span)`` for every sentence of a transcript.
+
+    Each turn is one spaCy doc, so a sentence never spans two speakers.
+    """
+    texts = ((turn.text, index) for index, turn in enumerate(transcript.turns))
+    for doc, index in nlp.pipe(texts, as_tuples=True, batch_size=32):
+        for sent in doc.sents:
+            if sent.text.strip():
+                yield index, transcript.turns[index], sent
+
+
+def theme_records(source: str, transcript, nlp):
+    """Yield one record per sentence that carries a theme: the ``outcomes themes`` JSON lines interface.
+
+    Keys: source, turn, start, end, text, speaker, themes, scores, cues (times in
+    seconds or None: the times of the sentence's turn).
+    """
+    for index, turn, sent in sentences(transcript, nlp):
+        if sent._.themes:
+            yield {"source": source, "turn": index, "start": turn.start, "end": turn.end,
+                   "text": sent.text.strip(), "speaker": turn.speaker, "themes": list(sent._.themes),
+                   "scores": {t: sent._.theme_scores[t] for t in sent._.themes},
+                   "cues": list(sent._.theme_cues)}
+
+
 def analyze(conference: Conference, session: Session, nlp=None, codebook: Optional[Codebook] = None) -> SessionAnalysis:
     """Read one session's transcript and find its themes, proposals and mentions.
 
@@ -136,32 +162,31 @@ def analyze(conference: Conference, session: Session, nlp=None, codebook: Option
     absolute = str(session.transcript)
 
     turns: List[dict] = []
-    sentences: List[dict] = []
+    sentences_out: List[dict] = []
     mentions: Counter = Counter()
     kinds: Dict[tuple, str] = {}
     taken: Dict[str, int] = {}
-    texts = ((turn.text, index) for index, turn in enumerate(transcript.turns))
-    for doc, index in nlp.pipe(texts, as_tuples=True, batch_size=32):
-        turn = transcript.turns[index]
+    counted_turns = set()
+    for index, turn in enumerate(transcript.turns):
         turns.append({
             "index": index, "speaker": turn.speaker, "delegation": turn.delegation, "role": turn.role,
             "start": turn.start, "end": turn.end, "line": turn.line, "words": len(turn.text.split()),
         })
-        for sent in doc.sents:
-            text = sent.text.strip()
-            if not text:
-                continue
-            sentences.append({
-                "id": finding_id(session.id, text, taken),
-                "turn": index, "speaker": turn.speaker, "delegation": turn.delegation,
-                "start": turn.start, "line": turn.line, "text": text,
-                "themes": list(sent._.themes or []), "scores": dict(sorted((sent._.theme_scores or {}).items())),
-                "cues": list(sent._.theme_cues or []), "proposal": sent._.proposal,
-            })
-        for mention in doc._.mentions or []:
-            key = (mention["kind"], mention["id"] or mention["name"])
-            mentions[key] += 1
-            kinds[key] = mention["name"]
+    for index, turn, sent in sentences(transcript, nlp):
+        text = sent.text.strip()
+        sentences_out.append({
+            "id": finding_id(session.id, text, taken),
+            "turn": index, "speaker": turn.speaker, "delegation": turn.delegation,
+            "start": turn.start, "line": turn.line, "text": text,
+            "themes": list(sent._.themes or []), "scores": dict(sorted((sent._.theme_scores or {}).items())),
+            "cues": list(sent._.theme_cues or []), "proposal": sent._.proposal,
+        })
+        if index not in counted_turns:  # a turn is one doc: count its mentions once
+            counted_turns.add(index)
+            for mention in sent.doc._.mentions or []:
+                key = (mention["kind"], mention["id"] or mention["name"])
+                mentions[key] += 1
+                kinds[key] = mention["name"]
     return SessionAnalysis(
         session={
             "id": session.id, "title": session.title, "date": session.date.isoformat(),
@@ -173,7 +198,7 @@ def analyze(conference: Conference, session: Session, nlp=None, codebook: Option
         pipeline=nlp_module.describe(nlp),
         codebook={"name": Path(codebook.path).name, "sha256": codebook.sha256, "threshold": codebook.threshold},
         turns=turns,
-        sentences=sentences,
+        sentences=sentences_out,
         mentions=[{"kind": kind, "id": ident if kind != "person" else None, "name": kinds[(kind, ident)],
                    "count": count} for (kind, ident), count in sorted(mentions.items(), key=lambda kv: (kv[0][0], str(kv[0][1])))],
         warnings=[w.replace(absolute, relative) for w in transcript.warnings],

@@ -139,5 +139,45 @@ def turns(file: str, fmt: str, lang: str, reader: Optional[str]) -> None:
             click.echo(f"{turn.line:>5} {when:>8}  {who}: {turn.text[:100]}")
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--lang", type=click.Choice(["en", "fr", "auto"]), default="auto", show_default=True,
+              help="Language of the transcripts; auto detects it per file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True,
+              help="A readable table, or one JSON object per themed sentence (a stable interface).")
+@click.option("--codebook", "codebook_path", default="default", show_default=True,
+              help="A codebook YAML file.")
+def themes(paths, lang: str, fmt: str, codebook_path: str) -> None:
+    """Print the sentences of each transcript in PATHS that carry a theme, with scores and cues.
+
+    With --format jsonl, one object per sentence: source, turn, start, end, text,
+    speaker, themes, scores, cues.
+    """
+    from . import nlp as pipelines
+    from .analysis import theme_records
+    from .gazetteer import canonical_delegation
+    from .language import detect
+    from .transcripts import SpeakerDirectory, read
+
+    for path in paths:
+        try:
+            transcript = read(path, directory=SpeakerDirectory(delegation_names=canonical_delegation))
+            language = lang
+            if language == "auto":
+                try:
+                    language = detect(t.text for t in transcript.turns)
+                except ValueError as exc:
+                    raise _Failure(f"{path}: {exc}; give --lang", EXIT_BAD_INPUT) from None
+            nlp = pipelines.load(language, codebook_path)
+        except OutcomesError as exc:
+            raise _fail(exc) from None
+        for record in theme_records(path, transcript, nlp):
+            if fmt == "jsonl":
+                click.echo(json.dumps(record, ensure_ascii=False))
+            else:
+                scores = " ".join(f"{t}={record['scores'][t]:.2f}" for t in record["themes"])
+                click.echo(f"{path}:{record['turn']} {record['speaker']}: {scores} | {record['text'][:110]}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
