@@ -208,7 +208,7 @@ def test_schema_error_names_the_line(conference_dir):
 def test_unknown_key(conference_dir):
     text = manifest_text().replace("    chair:", "    rapporteur: X\n    chair:")
     root = conference_dir(text)
-    assert_names(load_error(root), root, line_of(text, "- id: S01"), "'rapporteur' was unexpected")
+    assert_names(load_error(root), root, line_of(text, "rapporteur"), "unknown key 'rapporteur'")
 
 
 def test_duplicate_session_ids(conference_dir):
@@ -328,7 +328,7 @@ def test_missing_transcript_file(conference_dir):
 def test_transcript_that_is_a_folder(conference_dir):
     text = manifest_text(transcript="transcripts")
     root = conference_dir(text)
-    assert_names(load_error(root), root, line_of(text, "transcript: transcripts"), "does not exist")
+    assert_names(load_error(root), root, line_of(text, "transcript: transcripts"), "is a folder, not a file")
 
 
 # ---------------------------------------------------------------------------

@@ -110,5 +110,5 @@ def test_bad_input_leaves_the_published_report_untouched(published, tmp_path, sa
     result = subprocess.run([str(Path(sys.executable).with_name("outcomes")), "build", str(broken),
                              "--output", str(published), "--no-pdf"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 2
-    assert "S02-verification.vtt:1: cue 1 ends" in result.stderr and "Traceback" not in result.stderr
+    assert "S02-verification.vtt:3: cue 1 ends" in result.stderr and "Traceback" not in result.stderr
     assert {p.relative_to(published): p.read_bytes() for p in published.rglob("*") if p.is_file()} == before

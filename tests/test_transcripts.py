@@ -563,7 +563,7 @@ def test_unknown_forced_format(write):
     ("nul.txt", b"Amal Benali: one\nand two\x00\n", 2, "holds NUL bytes"),
     ("empty.vtt", b"WEBVTT\n\nNOTE only a note\n", None, "WebVTT with no cues"),
     ("header.vtt", b"00:00:01.000 --> 00:00:02.000\nHello.\n", 1, "first line must be 'WEBVTT'"),
-    ("backwards.vtt", b"WEBVTT\n\n00:00:05.000 --> 00:00:02.000\nHello.\n", 1, "ends (00:00:02.000) before"),
+    ("backwards.vtt", b"WEBVTT\n\n00:00:05.000 --> 00:00:02.000\nHello.\n", 3, "ends (00:00:02.000) before"),
     ("backwards.srt", b"1\n00:00:01,000 --> 00:00:02,000\nHello.\n\n2\n00:00:05,000 --> 00:00:03,000\nBye.\n",
      5, "cue 2 ends before it starts"),
     ("blank.srt", b"\n\n", None, "is empty"),

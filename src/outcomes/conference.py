@@ -17,7 +17,7 @@ import yaml
 
 from .errors import ManifestError
 from .gazetteer import canonical_delegation
-from .transcripts import SpeakerDirectory, Transcript, read
+from .transcripts import SpeakerDirectory, Transcript, formats, read
 
 MANIFEST = "conference.yml"
 SUPPORTED_LANGUAGES = ("en", "fr")
@@ -186,23 +186,43 @@ def _as_date(value, what: str, path: Path, line: Optional[int]) -> dt.date:
 
 def _real_date(value: str) -> bool:
     try:
-        dt.date.fromisoformat(value)
+        dt.datetime.fromisoformat(value.replace(" ", "T")) if len(value) > 10 else dt.date.fromisoformat(value)
         return True
     except ValueError:
         return False
 
 
-def _inside(root: Path, relative: str, manifest: Path, line: Optional[int]) -> Path:
+def _no_duplicate_keys(node, manifest: Path) -> None:
+    """Refuse a mapping that names a key twice (YAML would silently keep the last)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen = {}
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        raise ManifestError(f"key '{key.value}' is given twice (first at line {seen[key.value]}); "
+                                            "keep one", manifest, key.start_mark.line + 1)
+                    seen[key.value] = key.start_mark.line + 1
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+
+
+def _inside(root: Path, relative: str, manifest: Path, line: Optional[int], what: str = "transcript") -> Path:
     """Return ``root/relative`` if it stays inside ``root`` once links are followed."""
+    if "\x00" in relative:
+        raise ManifestError(f"{what} path holds a NUL character", manifest, line)
     if Path(relative).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", relative):
-        raise ManifestError(f"transcript path '{relative}' is absolute; give it relative to the conference folder",
+        raise ManifestError(f"{what} path '{relative}' is absolute; give it relative to the conference folder",
                             manifest, line)
     candidate = root / relative
     real_root = root.resolve()
     try:
         candidate.resolve().relative_to(real_root)
     except ValueError:
-        raise ManifestError(f"transcript path '{relative}' leads outside the conference folder "
+        raise ManifestError(f"{what} path '{relative}' leads outside the conference folder "
                             "(through '..' or a symbolic link); copy the file into the folder", manifest, line)
     return candidate
 
@@ -238,6 +258,7 @@ def load(conference_dir) -> Conference:
         raise ManifestError("is not UTF-8 text; save it as UTF-8", manifest) from exc
     try:
         node = yaml.compose(text)
+        _no_duplicate_keys(node, manifest)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -245,9 +266,12 @@ def load(conference_dir) -> Conference:
                             mark.line + 1 if mark else None) from exc
     except yaml.YAMLError as exc:
         raise ManifestError(f"is not valid YAML: {exc}", manifest) from exc
+    except RecursionError as exc:
+        raise ManifestError("is nested too deeply to be a conference manifest", manifest) from exc
     except ValueError as exc:  # PyYAML builds 2024-02-30 as a date and fails
         bad = [(n, value) for n, text_line in enumerate(text.split("\n"), start=1)
-               for value in re.findall(r"\b(\d{4}-\d{2}-\d{2})\b", text_line) if not _real_date(value)]
+               for value in re.findall(r"\b(\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?)", text_line)
+               if not _real_date(value)]
         line, value = bad[0] if bad else (None, "a date")
         raise ManifestError(f"{value} is not a real date (write YYYY-MM-DD)", manifest, line) from exc
     if not isinstance(data, dict):
@@ -256,8 +280,19 @@ def load(conference_dir) -> Conference:
     errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         error = errors[0]
-        where = ".".join(str(p) for p in error.path) or "the manifest"
-        raise ManifestError(f"{where}: {error.message}", manifest, _line_of(node, list(error.path)))
+        path = list(error.path)
+        where = ".".join(str(p) for p in path) or "the manifest"
+        message = error.message
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {}))
+            extra = sorted(k for k in error.instance if k not in allowed)
+            if extra:
+                path = path + [extra[0]]
+                message = f"unknown key '{extra[0]}' (known keys: {', '.join(sorted(allowed))})"
+        elif path and path[-1] in ("start", "end") and isinstance(error.instance, int):
+            message = (f"{error.instance} is not a time: YAML reads an unquoted 25:00 as a number; "
+                       "write times in quotes, as \"09:30\"")
+        raise ManifestError(f"{where}: {message}", manifest, _line_of(node, path))
 
     start = _as_date(data["dates"]["start"], "dates.start", manifest, _line_of(node, ["dates", "start"]))
     end = _as_date(data["dates"]["end"], "dates.end", manifest, _line_of(node, ["dates", "end"]))
@@ -269,6 +304,13 @@ def load(conference_dir) -> Conference:
             raise ManifestError(f"language '{language}' is not supported; use one of {', '.join(SUPPORTED_LANGUAGES)}",
                                 manifest, _line_of(node, ["languages"]))
 
+    codebook = data.get("codebook", "default")
+    if codebook != "default":
+        codebook_path = _inside(root, codebook, manifest, _line_of(node, ["codebook"]), what="codebook")
+        if not codebook_path.is_file():
+            raise ManifestError(f"codebook '{codebook}' does not exist (paths are relative to the conference folder)",
+                                manifest, _line_of(node, ["codebook"]))
+        codebook = str(codebook_path)
     participants: Dict[str, Optional[str]] = {}
     roles: Dict[str, Optional[str]] = {}
     for person in data.get("participants") or []:
@@ -295,8 +337,14 @@ def load(conference_dir) -> Conference:
         if entry.get("start") and entry.get("end") and entry["end"] < entry["start"]:
             raise ManifestError(f"session {entry['id']}: ends ({entry['end']}) before it starts ({entry['start']})",
                                 manifest, _line_of(node, ["sessions", index, "end"]))
+        if entry.get("format") and entry["format"] not in formats():
+            raise ManifestError(f"session {entry['id']}: unknown transcript format '{entry['format']}'; "
+                                f"known: {', '.join(formats())}", manifest, _line_of(node, ["sessions", index, "format"]))
         transcript_line = _line_of(node, ["sessions", index, "transcript"])
         transcript = _inside(root, entry["transcript"], manifest, transcript_line)
+        if transcript.is_dir():
+            raise ManifestError(f"session {entry['id']}: transcript '{entry['transcript']}' is a folder, not a file",
+                                manifest, transcript_line)
         if not transcript.is_file():
             raise ManifestError(f"session {entry['id']}: transcript '{entry['transcript']}' does not exist",
                                 manifest, transcript_line)
@@ -311,7 +359,7 @@ def load(conference_dir) -> Conference:
         start=start, end=end, venue=data["venue"], organisers=list(data["organisers"]),
         languages=list(data["languages"]), sessions=sessions, participants=participants, roles=roles,
         illustrative=bool(data.get("illustrative", False)),
-        illustrative_notice=data.get("illustrative_notice", "") or "", codebook=data.get("codebook", "default"),
+        illustrative_notice=data.get("illustrative_notice", "") or "", codebook=codebook,
     )
     for index, session in enumerate(sessions):
         if session.language == "auto":

@@ -8,6 +8,7 @@ and a plain list ``[{"speaker", "start", "end", "text"}]``. Diarisation labels s
 from __future__ import annotations
 
 import json
+import math
 from typing import List, Optional
 
 from ..errors import TranscriptError
@@ -20,6 +21,8 @@ def _number(value, path: str, index: int, key: str) -> Optional[float]:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TranscriptError(f"segment {index}: '{key}' must be a number of seconds, not {value!r}", path)
+    if not math.isfinite(value):
+        raise TranscriptError(f"segment {index}: '{key}' is {value}, not a number of seconds", path)
     if value < 0:
         raise TranscriptError(f"segment {index}: '{key}' is negative ({value})", path)
     return float(value)
@@ -33,6 +36,8 @@ def read_diarised(path: str, data: bytes, directory: Optional[SpeakerDirectory])
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise TranscriptError(f"is not valid JSON: {exc.msg}", path, exc.lineno) from exc
+    except RecursionError as exc:
+        raise TranscriptError("is JSON too deeply nested to be a transcript", path) from exc
     language = None
     if isinstance(document, dict):
         segments = document.get("segments")

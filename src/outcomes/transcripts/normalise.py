@@ -16,6 +16,9 @@ from ..errors import TranscriptError
 from .model import Transcript, Turn
 
 UNKNOWN_SPEAKER = "Unknown speaker"
+#: Longest turn we read, in characters: spaCy's own default limit for one text.
+MAX_TURN_CHARS = 1_000_000
+_TIME_LIKE = re.compile(r"^\s*\d{1,2}:\d{2}(?::\d{2})?[.,]\d")
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -68,7 +71,9 @@ def decode(raw: bytes, path: str) -> Tuple[str, List[str]]:
             warnings.append(f"{path}: not valid UTF-8; read as Windows-1252. Save it as UTF-8 to be sure "
                             "accents are right")
     if "\x00" in text:
-        raise TranscriptError("holds NUL characters; export the transcript again as text", path)
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise TranscriptError("holds NUL characters: this looks like binary data, not a transcript; "
+                              "export the transcript again as text", path, line)
     if not text.strip():
         raise TranscriptError("is empty: there is no speech to read", path)
     # NFC before any parsing: a decomposed "Aïcha" must match the same patterns as a composed one
@@ -94,13 +99,33 @@ def clean_text(text: str) -> str:
 _TIMESTAMP = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?$")
 
 
+def check_timings(path: str, text: str, pattern: "re.Pattern", example: str) -> List[int]:
+    """Check every cue timing line of a caption file; return the line numbers of the timings.
+
+    A line that starts like a time but is not a valid ``start --> end`` (a single
+    arrow, minutes over 59, a missing part) is an error naming its line: caption
+    libraries skip such cues silently, and their speech would be lost.
+    """
+    lines: List[int] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if "-->" not in line and not _TIME_LIKE.match(line):
+            continue
+        match = pattern.match(line)
+        parts = [p.strip().split()[0] for p in line.split("-->")[:2]] if match else []
+        if not match or any(parse_timestamp(p) is None for p in parts):
+            raise TranscriptError(f"malformed cue timing {line.strip()[:60]!r}; write it as '{example}' "
+                                  "(minutes and seconds 00-59)", path, number)
+        lines.append(number)
+    return lines
+
+
 def parse_timestamp(value: str) -> Optional[float]:
     """Return ``hh:mm:ss(.mmm)`` or ``mm:ss`` as seconds, or None if it is not a time."""
     match = _TIMESTAMP.match(value.strip())
     if not match:
         return None
     hours, minutes, seconds, millis = match.groups()
-    if int(minutes) >= 60 and hours is not None or int(seconds) >= 60:
+    if (hours is not None and int(minutes) >= 60) or int(seconds) >= 60:
         return None
     total = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
     return total + (int(millis.ljust(3, "0")) / 1000 if millis else 0.0)
@@ -301,6 +326,10 @@ def finish(path: str, fmt: str, raw_turns: Sequence[RawTurn], directory: Optiona
     turns: List[Turn] = []
     unknown_labels = set()
     for raw in raw_turns:
+        if len(raw.text) > MAX_TURN_CHARS:
+            raise TranscriptError(f"has a turn too long to read ({len(raw.text):,} characters; the limit is "
+                                  f"{MAX_TURN_CHARS:,}): split the text into paragraphs or speaker turns",
+                                  path, raw.line)
         text = clean_text(raw.text)
         if not text:
             continue

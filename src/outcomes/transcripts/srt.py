@@ -11,13 +11,35 @@ from typing import List, Optional
 import srt as _srt
 
 from ..errors import TranscriptError
-from .normalise import RawTurn, SpeakerDirectory, decode, finish, speaker_prefix
+from .normalise import RawTurn, SpeakerDirectory, check_timings, decode, finish, speaker_prefix
 from .registry import register
 
 _FIRST_CUE = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
 
 
 _TIMING = re.compile(r"^\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}(?:\s+.*)?$")
+
+
+def _check_blocks(path: str, text: str) -> None:
+    """Check that every block is a number, a timing line, then text (the srt library would merge a broken cue)."""
+    lines = text.split("\n")
+    number = 0
+    while number < len(lines):
+        if not lines[number].strip():
+            number += 1
+            continue
+        start = number
+        block = []
+        while number < len(lines) and lines[number].strip():
+            block.append(lines[number])
+            number += 1
+        if not block[0].strip().lstrip("\ufeff").isdigit():
+            raise TranscriptError(f"is not valid SubRip: the cue at line {start + 1} does not start with its number (found "
+                                  f"{block[0].strip()[:30]!r}); each cue is a number, a timing line, then text",
+                                  path, start + 1)
+        if len(block) < 2 or not _TIMING.match(block[1]):
+            raise TranscriptError(f"is not valid SubRip: cue {block[0].strip()} has no timing line after its number; write "
+                                  "'00:00:01,000 --> 00:00:04,000'", path, start + 2)
 
 
 def _line_of_cue(text: str, index: int) -> Optional[int]:
@@ -29,15 +51,13 @@ def _line_of_cue(text: str, index: int) -> Optional[int]:
 def read_srt(path: str, data: bytes, directory: Optional[SpeakerDirectory]):
     """Read SubRip subtitles."""
     text, warnings = decode(data, path)
-    for number, line in enumerate(text.split("\n"), start=1):
-        if "-->" in line and not _TIMING.match(line):
-            raise TranscriptError(f"malformed cue timing {line.strip()!r}; write it as "
-                                  "'00:00:01,000 --> 00:00:04,000'", path, number)
+    check_timings(path, text, _TIMING, "00:00:01,000 --> 00:00:04,000")
+    _check_blocks(path, text)
     try:
         cues = list(_srt.parse(text, ignore_errors=False))
     except _srt.SRTParseError as exc:
-        line = text.count("\n", 0, exc.actual_start) + 1
-        raise TranscriptError(f"is not valid SubRip: unexpected text {text[exc.actual_start:exc.actual_start + 40]!r}; "
+        line = text.count("\n", 0, exc.expected_start) + 1
+        raise TranscriptError(f"is not valid SubRip: unexpected text {text[exc.expected_start:exc.expected_start + 40]!r}; "
                               "each cue needs a number, a 'hh:mm:ss,mmm --> hh:mm:ss,mmm' line and text", path,
                               line) from exc
     except (ValueError, TypeError) as exc:

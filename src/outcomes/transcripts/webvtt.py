@@ -15,7 +15,7 @@ import webvtt as _webvtt
 from webvtt.errors import MalformedFileError
 
 from ..errors import TranscriptError
-from .normalise import RawTurn, SpeakerDirectory, decode, finish, parse_timestamp, speaker_prefix
+from .normalise import RawTurn, SpeakerDirectory, check_timings, decode, finish, parse_timestamp, speaker_prefix
 from .registry import register
 
 _TIMING = re.compile(r"^\s*(?:\d{1,2}:)?\d{2}:\d{2}\.\d{3}\s+-->\s+(?:\d{1,2}:)?\d{2}:\d{2}\.\d{3}(?:\s+.*)?$")
@@ -33,10 +33,7 @@ def read_webvtt(path: str, data: bytes, directory: Optional[SpeakerDirectory]):
     text, warnings = decode(data, path)
     if not text.lstrip("\ufeff").startswith("WEBVTT"):
         raise TranscriptError("is not WebVTT: the first line must be 'WEBVTT'", path, 1)
-    for number, line in enumerate(text.split("\n"), start=1):
-        if "-->" in line and not _TIMING.match(line):
-            raise TranscriptError(f"malformed cue timing {line.strip()!r}; write it as "
-                                  "'00:00:01.000 --> 00:00:04.000'", path, number)
+    timing_lines = check_timings(path, text, _TIMING, "00:00:01.000 --> 00:00:04.000")
     try:
         captions = _webvtt.from_buffer(io.StringIO(text))
     except MalformedFileError as exc:
@@ -50,12 +47,13 @@ def read_webvtt(path: str, data: bytes, directory: Optional[SpeakerDirectory]):
     previous_end = None
     for number, caption in enumerate(captions, start=1):
         start, end = parse_timestamp(caption.start), parse_timestamp(caption.end)
+        line = timing_lines[number - 1] if number - 1 < len(timing_lines) else None
         if start is None or end is None:
             raise TranscriptError(f"cue {number} has an unreadable time '{caption.start} --> {caption.end}'",
-                                  path, number)
+                                  path, line)
         if end < start:
             raise TranscriptError(f"cue {number} ends ({caption.end}) before it starts ({caption.start})",
-                                  path, number)
+                                  path, line)
         if previous_end is not None and start + 0.001 < turns[-1].start:
             warnings.append(f"{path}:{number}: cue {number} starts before the previous cue")
         previous_end = end
