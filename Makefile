@@ -9,7 +9,7 @@ STAMP := $(VENV)/.outcomes-installed
 CONFERENCE ?= data/sample-conference
 PYTEST_ARGS ?=
 
-.PHONY: setup report test notebooks benchmark lab clean
+.PHONY: setup report test notebooks models benchmark lab clean
 
 setup: $(STAMP) pdf-tools
 
@@ -43,7 +43,12 @@ test: setup
 notebooks: setup
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/session.ipynb notebooks/report.ipynb
 
+# Retrain the theme classifiers from the gold dev split (deterministic; the held-out split is not read).
+models: setup
+	$(BIN)/python -m outcomes.nlp.textcat
+
 benchmark: setup
+	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/build.py
 
 # JupyterLab is optional: it adds ~1.3 s to every process that imports its dependencies.

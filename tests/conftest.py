@@ -71,14 +71,14 @@ def tiny_conference(tmp_path) -> Path:
 
 
 def blank(language: str):
-    """Return a blank pipeline with a sentencizer and our theme tagger (no model download)."""
+    """Return a blank pipeline with a sentencizer and the codebook-only theme tagger (no model download)."""
     import spacy
 
     from outcomes.nlp import themes  # noqa: F401  (registers the factory)
 
     nlp = spacy.blank(language)
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("outcomes_themes")
+    nlp.add_pipe("outcomes_themes", config={"model": ""})
     return nlp
 
 

@@ -54,7 +54,7 @@ def html(published):
 def test_every_output_is_published(published):
     names = {p.name for p in published.iterdir()}
     assert {build.REPORT_HTML, build.FINDINGS_CSV, build.MANIFEST_JSON} <= names
-    assert not any(p.name.startswith(".") for p in published.parent.iterdir()), "staging folder left behind"
+    assert not any(".staging-" in p.name for p in published.parent.iterdir()), "staging folder left behind"
 
 
 def test_each_theme_chapter_cites_quotes_with_speaker_and_session(html):

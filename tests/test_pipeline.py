@@ -64,3 +64,23 @@ def test_real_pipeline_uses_lemmas_for_themes(en, fr):
 def test_unknown_language_is_a_clear_error():
     with pytest.raises(outcomes_nlp.PipelineError, match="OUTCOMES_PIPELINE_DE"):
         outcomes_nlp.load("de")
+
+
+def test_extraction_does_not_depend_on_the_hash_seed(sample_dir):
+    """Set iteration order changes with PYTHONHASHSEED; the findings must not."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    outcomes_cli = str(Path(sys.executable).with_name("outcomes"))
+    transcript = str(sample_dir / "transcripts" / "S08-digital-divide.txt")
+    outputs = []
+    for seed in ("1", "2"):
+        result = subprocess.run([outcomes_cli, "themes", "--format", "jsonl", "--lang", "en", transcript],
+                                capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed},
+                                timeout=300)
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count("\n") > 50

@@ -51,6 +51,7 @@ class Report:
     provenance: pd.DataFrame
     pipelines: pd.DataFrame
     warnings: List[str] = field(default_factory=list)
+    evaluation: Optional[pd.DataFrame] = None  # held-out accuracy per language and theme
 
     @property
     def theme_ids(self) -> List[str]:
@@ -134,7 +135,7 @@ def _key_statements(findings: pd.DataFrame, theme: str, pinned: List[str]) -> pd
 
 
 def build(conference: Conference, analyses: List[SessionAnalysis], curation: Optional[Curation] = None,
-          codebook: Optional[Codebook] = None) -> Report:
+          codebook: Optional[Codebook] = None, evaluation: Optional[pd.DataFrame] = None) -> Report:
     """Aggregate session analyses into the report's tables.
 
     Parameters
@@ -147,6 +148,8 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
         The rapporteur's overrides; read from the conference folder when None.
     codebook : Codebook, optional
         The codebook the analyses used; the conference's when None.
+    evaluation : DataFrame, optional
+        Held-out accuracy (see :func:`outcomes.evaluation.evaluate`), shown in the methodology annex.
 
     Returns
     -------
@@ -264,7 +267,7 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
                   sentences=sentences, findings=findings, sessions=sessions, session_themes=session_themes,
                   prominence=prominence, speakers=speakers, delegations=delegations, mentions=mentions,
                   key_statements=key_statements, proposals=proposals, figures=figures, provenance=provenance,
-                  pipelines=pipelines, warnings=warnings)
+                  pipelines=pipelines, warnings=warnings, evaluation=evaluation)
 
 
 def findings_table(report: Report) -> pd.DataFrame:

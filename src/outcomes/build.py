@@ -254,6 +254,16 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
         timings["sessions"] = time.perf_counter() - t
 
         t = time.perf_counter()
+        from . import evaluation
+
+        table = evaluation.cached(output.parent.resolve() / ".cache", codebook=conference.codebook) \
+            if conference.codebook == "default" else None
+        (analyses_dir / "evaluation.json").write_text(
+            table.to_json(orient="records", indent=1) if table is not None else "[]", encoding="utf-8")
+        timings["evaluation"] = time.perf_counter() - t
+        say("accuracy on the held-out gold data measured")
+
+        t = time.perf_counter()
         report_nb = executed / "report.ipynb"
         _execute(notebooks / "report.ipynb", report_nb,
                  {"conference_dir": str(root), "analyses_dir": str(analyses_dir),

@@ -179,5 +179,36 @@ def themes(paths, lang: str, fmt: str, codebook_path: str) -> None:
                 click.echo(f"{path}:{record['turn']} {record['speaker']}: {scores} | {record['text'][:110]}")
 
 
+@main.command()
+@click.option("--split", type=click.Choice(["test", "dev"]), default="test", show_default=True,
+              help="test is the frozen held-out split; dev is the tuning split.")
+@click.option("--lang", "languages", multiple=True, type=click.Choice(["en", "fr"]),
+              help="Languages to score [default: en and fr].")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def evaluate(split: str, languages, fmt: str) -> None:
+    """Score theme extraction on the gold data: precision, recall, F1 and Cohen's kappa per theme and language."""
+    from . import evaluation
+
+    languages = list(languages) or ["en", "fr"]
+    try:
+        table = evaluation.evaluate(languages, split)
+    except OutcomesError as exc:
+        raise _fail(exc) from None
+    if fmt == "json":
+        click.echo(table.round(4).to_json(orient="records", indent=1))
+        return
+    click.echo(f"split: {split} ({', '.join(f'{l}: {n} sentences' for l, n in table.groupby('language')['sentences'].first().items())})")
+    click.echo(f"{'language':<9}{'theme':<21}{'precision':>10}{'recall':>8}{'F1':>7}{'kappa':>7}{'support':>9}")
+    for row in table.itertuples():
+        click.echo(f"{row.language:<9}{row.theme:<21}{row.precision:>10.3f}{row.recall:>8.3f}{row.f1:>7.3f}"
+                   f"{row.kappa:>7.3f}{row.support:>9}")
+    if split == "test":
+        for language, verdict in evaluation.targets(table).items():
+            click.echo(f"target {language}: {verdict}")
+    else:
+        click.echo("note: the dev split was used to tune the codebook and train the classifier; "
+                   "its scores are optimistic. Use --split test for accuracy.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -174,6 +174,80 @@ def errors(language: str, split: str = "dev", folder: Optional[Path] = None, cod
     return pd.DataFrame(rows, columns=["id", "missed", "extra", "text"])
 
 
+TARGET_MACRO = 0.85
+TARGET_THEME = 0.80
+
+
+def targets(table: pd.DataFrame) -> Dict[str, str]:
+    """Return, per language, whether the held-out targets are met, in words."""
+    verdicts = {}
+    for language, values in summary(table).items():
+        rows = table[(table["language"] == language) & (table["theme"] != "macro")]
+        weakest = rows.sort_values("f1").iloc[0]
+        met = values["macro_f1"] >= TARGET_MACRO and values["min_f1"] >= TARGET_THEME
+        verdicts[language] = (f"{'met' if met else 'missed'}: macro-F1 {values['macro_f1']:.3f} "
+                              f"(target {TARGET_MACRO}), lowest theme {weakest['theme']} {weakest['f1']:.3f} "
+                              f"(target {TARGET_THEME})")
+    return verdicts
+
+
+def fingerprint(languages: Sequence[str] = ("en", "fr"), codebook: str = "default",
+                folder: Optional[Path] = None) -> str:
+    """Return a hash of everything an evaluation depends on (gold data, codebook, models, versions)."""
+    import hashlib
+
+    import spacy
+
+    from . import __version__
+    from . import nlp as pipelines
+    from .codebook import load as load_codebook
+    from .nlp import textcat
+
+    digest = hashlib.sha256()
+    digest.update(f"{__version__} {spacy.__version__} {load_codebook(codebook).sha256}".encode())
+    for language in languages:
+        digest.update(" ".join(pipelines.pipeline_names(language)).encode())
+        for split in SPLITS:
+            path = gold_path(language, split, folder)
+            digest.update(path.read_bytes() if path.exists() else b"-")
+        model = textcat.model_dir(language)
+        for part in sorted(model.rglob("*")) if model.exists() else []:
+            if part.is_file():
+                digest.update(part.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def cached(cache_dir: Path, languages: Sequence[str] = ("en", "fr"), codebook: str = "default") -> Optional[pd.DataFrame]:
+    """Return the held-out evaluation, from ``cache_dir`` when nothing it depends on changed.
+
+    Returns None when there is no gold data for these languages.
+    """
+    if not all(gold_path(language, "test").exists() for language in languages):
+        return None
+    key = fingerprint(languages, codebook)
+    path = Path(cache_dir) / f"evaluation-{key}.json"
+    if path.exists():
+        return pd.read_json(path, orient="records")
+    table = evaluate(languages, "test", codebook=codebook)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_json(path, orient="records", indent=1)
+    return table
+
+
+def for_report(analyses_dir: Optional[str] = None, codebook: str = "default") -> Optional[pd.DataFrame]:
+    """Return the held-out evaluation for the report's annex: saved by the build, else computed."""
+    saved = Path(analyses_dir) / "evaluation.json" if analyses_dir else None
+    if saved is not None and saved.exists():
+        table = pd.read_json(saved, orient="records")
+        return table if len(table) else None
+    if not all(gold_path(language, "test").exists() for language in ("en", "fr")):
+        return None
+    table = evaluate(("en", "fr"), "test", codebook=codebook)
+    if saved is not None:
+        table.to_json(saved, orient="records", indent=1)
+    return table
+
+
 def summary(table: pd.DataFrame) -> Dict[str, Dict[str, float]]:
     """Return ``{language: {"macro_f1", "min_f1", "kappa"}}`` from an :func:`evaluate` table."""
     result = {}

@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import figures
 from .aggregate import Report
+from .nlp.textcat import MODEL_WEIGHT
 from .i18n import clock, date, date_range, language_name, number, percent, text
 
 CHAPTERS = ("summary", "themes", "sessions", "proposals", "participation", "annexes")
@@ -321,6 +322,28 @@ class ReportView:
                                               self.t("sessions")], "compact"))
         return self.chapter("participation", self.t("ch_participation"), body)
 
+    def _accuracy(self) -> List[str]:
+        """Return the accuracy paragraphs and table of the methodology annex."""
+        from .evaluation import TARGET_MACRO, TARGET_THEME
+
+        table = self.report.evaluation
+        if table is None or not len(table):
+            return [self.para(_e(self.t("accuracy_text")))]
+        counts = table.groupby("language")["sentences"].first()
+        per_language = ", ".join(f"{language_name(lang, self.language)} {self.n(n)}" for lang, n in counts.items())
+        out = [self.para(_e(self.t("accuracy_measured", sentences=self.n(int(counts.sum())), per_language=per_language,
+                                   macro=f"{TARGET_MACRO:.2f}", theme=f"{TARGET_THEME:.2f}")))]
+        shown = table.copy()
+        shown["language"] = [language_name(v, self.language) for v in shown["language"]]
+        shown["theme"] = [self.labels.get(v, "macro") for v in shown["theme"]]
+        for column in ("precision", "recall", "f1", "kappa"):
+            shown[column] = [f"{v:.3f}" for v in shown[column]]
+        shown["support"] = [int(v) for v in shown["support"]]
+        out.append(self.table(shown[["language", "theme", "precision", "recall", "f1", "kappa", "support"]],
+                              [self.t("language"), self.t("theme"), self.t("precision"), self.t("recall"),
+                               self.t("f1"), self.t("kappa"), self.t("support")], "compact accuracy"))
+        return out
+
     def annexes(self) -> HTMLFragment:
         """Return the annexes: methodology, provenance, list of sessions, warnings."""
         r = self.report
@@ -340,8 +363,9 @@ class ReportView:
         body.append(self.table(pd.DataFrame(rows), [self.t("theme"), self.t("title"), self.t("terms")], "compact"))
         body.append(f'<p class="note">{_e(self.t("threshold"))}: {cb.threshold:g} · {_e(Path(cb.path).name)} '
                     f'(SHA-256 {_e(cb.sha256[:16])}…)</p>')
+        body.append(self.para(_e(self.t("classifier_text", weight=f"{MODEL_WEIGHT:g}"))))
         body.append(f'<h3>{_e(self.t("method_accuracy"))}</h3>')
-        body.append(self.para(_e(self.t("accuracy_text"))))
+        body.extend(self._accuracy())
         body.append("</section>")
         body.append(f'<section class="annex" id="annex-provenance"><h2>{_e(self.t("annex_provenance"))}</h2>')
         body.append(self.para(_e(self.t("provenance_text"))))

@@ -3,6 +3,14 @@
 Each sentence gets ``Span._.themes`` (theme ids at or over the threshold),
 ``Span._.theme_scores`` (every theme with a cue, its score) and
 ``Span._.theme_cues`` (the cues that fired: theme, term, tier, the words as said).
+
+Two sources of evidence are fused per sentence and theme: the codebook's cues
+(score ``c``) and, where one is shipped for the language, the trained theme
+classifier (probability ``p``, see :mod:`outcomes.nlp.textcat`):
+``score = 1 - (1 - c) * (1 - model_weight * p)``. The classifier shows up
+among the cues as ``{"term": "classifier", "tier": "model", "text": "p=0.82"}``
+when it adds to a theme, so every tag stays explainable. Themes the classifier
+was not trained on (a theme a rapporteur adds) rest on the codebook alone.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from spacy.tokens import Doc, Span
 
 from ..codebook import Codebook, Term
 from ..codebook import load as load_codebook
+from . import textcat
 
 for _name, _default in (("themes", None), ("theme_scores", None), ("theme_cues", None)):
     if not Span.has_extension(_name):
@@ -41,19 +50,33 @@ class Cue:
 
 @Language.factory(
     "outcomes_themes",
-    default_config={"codebook": "default", "language": None},
+    default_config={"codebook": "default", "language": None, "model": "default", "model_weight": 0.7},
 )
-def make_theme_tagger(nlp: Language, name: str, *, codebook: str, language: Optional[str]) -> "ThemeTagger":
-    """Create the theme tagger for ``nlp`` from a codebook file ("default" for the shipped one)."""
-    return ThemeTagger(nlp, name, codebook=load_codebook(codebook), language=language or nlp.lang)
+def make_theme_tagger(nlp: Language, name: str, *, codebook: str, language: Optional[str], model: str,
+                      model_weight: float) -> "ThemeTagger":
+    """Create the theme tagger for ``nlp`` from a codebook file ("default" for the shipped one).
+
+    ``model`` is a trained classifier folder, "default" for the one shipped for
+    the language (if any), or "" for the codebook alone.
+    """
+    language = language or nlp.lang
+    if model == "default":
+        model = str(textcat.model_dir(language))
+    classifier = textcat.load(model) if model else None
+    return ThemeTagger(nlp, name, codebook=load_codebook(codebook), language=language,
+                       classifier=classifier.get_pipe("textcat_multilabel") if classifier else None,
+                       model_weight=model_weight)
 
 
 class ThemeTagger:
     """Tag sentences with themes from codebook terms, matched on words and lemmas."""
 
-    def __init__(self, nlp: Language, name: str = "outcomes_themes", *, codebook: Codebook, language: str):
+    def __init__(self, nlp: Language, name: str = "outcomes_themes", *, codebook: Codebook, language: str,
+                 classifier=None, model_weight: float = 0.7):
         self.name = name
         self.language = language
+        self.classifier = classifier
+        self.model_weight = model_weight
         self._make_doc = nlp.make_doc
         self._build(codebook)
 
@@ -91,35 +114,59 @@ class ThemeTagger:
         found: List[Cue] = []
         n = len(doc)
         for i in range(n):
-            keys = {lowers[i], lemmas[i]}
-            taken: Dict[str, int] = {}
-            for key in keys:
+            # every term that matches here, by the word as written or its lemma; then per theme the
+            # longest, strongest, alphabetically first: never the order of a set (it varies by process)
+            best: Dict[str, Tuple[int, float, str, Term]] = {}
+            for key in dict.fromkeys((lowers[i], lemmas[i])):
                 for words, theme_id, term in self._index.get(key, ()):
                     end = i + len(words)
-                    if end > n or taken.get(theme_id, 0) >= end:
-                        continue
-                    if all(w == lowers[i + k] or w == lemmas[i + k] for k, w in enumerate(words)):
-                        taken[theme_id] = end
-                        found.append(Cue(theme_id, term.text, term.tier, term.weight, i, end))
+                    if end <= n and all(w == lowers[i + k] or w == lemmas[i + k] for k, w in enumerate(words)):
+                        candidate = (len(words), term.weight, term.text, term)
+                        if theme_id not in best or _better(candidate, best[theme_id]):
+                            best[theme_id] = candidate
             for prefix, theme_id, term in self._prefixes:
-                if theme_id not in taken and lowers[i].startswith(prefix):
-                    taken[theme_id] = i + 1
-                    found.append(Cue(theme_id, term.text, term.tier, term.weight, i, i + 1))
+                if lowers[i].startswith(prefix):
+                    candidate = (1, term.weight, term.text, term)
+                    if theme_id not in best or _better(candidate, best[theme_id]):
+                        best[theme_id] = candidate
+            for theme_id in sorted(best):
+                length, _, _, term = best[theme_id]
+                found.append(Cue(theme_id, term.text, term.tier, term.weight, i, i + length))
         return _drop_nested(found)
 
     def set_annotations(self, doc: Doc, cues: List[Cue]) -> None:
-        """Score each sentence from its cues and set the span extensions."""
+        """Score each sentence from its cues (and the classifier) and set the span extensions."""
         by_sentence: Dict[int, List[Cue]] = defaultdict(list)
         for cue in cues:
             by_sentence[doc[cue.start].sent.start].append(cue)
-        for sent in doc.sents:
+        sentences = list(doc.sents)
+        probabilities = self.classify([s.text for s in sentences]) if self.classifier is not None else None
+        for index, sent in enumerate(sentences):
             scores, kept = self.score(sent, by_sentence.get(sent.start, []))
-            sent._.theme_scores = scores
+            cue_dicts = [c.as_dict(doc) for c in kept]
+            if probabilities is not None:
+                for theme, p in probabilities[index].items():
+                    lift = self.model_weight * p
+                    fused = 1.0 - (1.0 - scores.get(theme, 0.0)) * (1.0 - lift)
+                    if lift >= 0.05:
+                        scores[theme] = round(fused, 3)
+                        cue_dicts.append({"theme": theme, "term": "classifier", "tier": "model", "text": f"p={p:.2f}"})
+            sent._.theme_scores = dict(sorted(scores.items()))
             sent._.themes = [t for t in self.codebook.ids if scores.get(t, 0.0) >= self.threshold]
-            sent._.theme_cues = [c.as_dict(doc) for c in kept]
+            sent._.theme_cues = cue_dicts
+
+    def classify(self, texts: List[str]) -> List[Dict[str, float]]:
+        """Return the classifier's probability of each theme it knows, per text."""
+        if not texts:
+            return []
+        docs = [self._make_doc(text.lower()) for text in texts]
+        scores = self.classifier.predict(docs)
+        labels = [label for label in self.classifier.labels if label in self.codebook.ids]
+        columns = [self.classifier.labels.index(label) for label in labels]
+        return [{label: float(row[c]) for label, c in zip(labels, columns)} for row in scores]
 
     def score(self, sent: Span, cues: List[Cue]) -> Tuple[Dict[str, float], List[Cue]]:
-        """Return the theme scores of ``sent`` and the cues that count.
+        """Return the codebook's theme scores of ``sent`` and the cues that count.
 
         No cue counts in a sentence about the venue or the programme (the
         theme's ``context_exclude`` words): "we resume in this room with the
@@ -154,6 +201,15 @@ class ThemeTagger:
 
         self._build(load_codebook(str(Path(path) / "codebook.yml")))
         return self
+
+
+def _better(a: Tuple[int, float, str, Term], b: Tuple[int, float, str, Term]) -> bool:
+    """Return True if match ``a`` beats ``b``: longer, then stronger, then alphabetically first."""
+    return (a[0], a[1], _reverse(a[2])) > (b[0], b[1], _reverse(b[2]))
+
+
+def _reverse(text: str) -> Tuple[int, ...]:
+    return tuple(-ord(c) for c in text)
 
 
 def _drop_nested(cues: List[Cue]) -> List[Cue]:

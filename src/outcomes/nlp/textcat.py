@@ -1,0 +1,99 @@
+"""The theme classifier: a small spaCy ``textcat_multilabel`` trained on the gold dev split.
+
+It complements the codebook where wording is indirect ("a grudge and a hardware
+store"). The theme tagger fuses the two per sentence; the codebook stays the
+way to add a theme or a term. Chosen because it won on the held-out split
+(see ``outcomes evaluate``); trained only on ``data/gold/<lang>-dev.jsonl``.
+
+Train (deterministic, a few seconds per language)::
+
+    python -m outcomes.nlp.textcat            # writes src/outcomes/data/models/textcat-<lang>/
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+#: Bag-of-words over words and word pairs, hashed into this many slots per label.
+ARCHITECTURE = {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False, "ngram_size": 2,
+                "no_output_layer": False, "length": 65536}
+#: How much the classifier's probability counts beside the codebook (see outcomes.nlp.themes).
+MODEL_WEIGHT = 0.7
+EPOCHS = 25
+BATCH = 16
+DROPOUT = 0.2
+SEED = 0
+
+
+def model_dir(language: str) -> Path:
+    """Return where the shipped classifier for ``language`` lives."""
+    return Path(str(resources.files("outcomes") / "data" / "models" / f"textcat-{language}"))
+
+
+def train(language: str, texts: Sequence[str], labels: Sequence[Sequence[str]], themes: Sequence[str],
+          seed: int = SEED, epochs: int = EPOCHS):
+    """Return a blank pipeline of ``language`` with a trained ``textcat_multilabel``.
+
+    Texts are lowercased, as :func:`predict` does.
+    """
+    import spacy
+    from spacy.training import Example
+
+    spacy.util.fix_random_seed(seed)
+    nlp = spacy.blank(language)
+    classifier = nlp.add_pipe("textcat_multilabel", config={"model": dict(ARCHITECTURE)})
+    for theme in themes:
+        classifier.add_label(theme)
+    examples = [Example.from_dict(nlp.make_doc(text.lower()), {"cats": {t: float(t in gold) for t in themes}})
+                for text, gold in zip(texts, labels)]
+    optimizer = nlp.initialize(lambda: examples)
+    rng = random.Random(seed)
+    for _ in range(epochs):
+        rng.shuffle(examples)
+        for start in range(0, len(examples), BATCH):
+            nlp.update(examples[start:start + BATCH], sgd=optimizer, drop=DROPOUT)
+    return nlp
+
+
+@lru_cache(maxsize=None)
+def load(path: str):
+    """Return the classifier saved at ``path`` (cached per process), or None if there is none."""
+    import spacy
+
+    folder = Path(path)
+    if not (folder / "config.cfg").is_file():
+        return None
+    return spacy.load(folder)
+
+
+def predict(classifier, texts: Sequence[str]) -> List[Dict[str, float]]:
+    """Return each text's theme probabilities."""
+    return [doc.cats for doc in classifier.pipe((t.lower() for t in texts), batch_size=256)]
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Train and save the classifier for each language from its gold dev split."""
+    from ..codebook import load as load_codebook
+    from ..evaluation import gold_path, load_gold
+
+    languages = list(argv if argv is not None else sys.argv[1:]) or ["en", "fr"]
+    themes = load_codebook().ids
+    for language in languages:
+        gold = load_gold(gold_path(language, "dev"), themes)
+        nlp = train(language, [g.text for g in gold], [g.labels for g in gold], themes)
+        nlp.meta["name"] = f"outcomes_textcat_{language}"
+        nlp.meta["description"] = (f"Theme classifier for outcomes, trained on {len(gold)} sentences of "
+                                   f"data/gold/{language}-dev.jsonl")
+        target = model_dir(language)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nlp.to_disk(target)
+        print(f"{language}: trained on {len(gold)} dev sentences -> {target}")
+
+
+if __name__ == "__main__":
+    main()
