@@ -68,12 +68,43 @@ def test_each_theme_chapter_cites_quotes_with_speaker_and_session(html):
         assert all(speaker.strip() for speaker, _ in quotes)
 
 
-def test_html_loads_nothing_from_the_network(html):
+def test_html_loads_nothing_from_the_network(html, published):
     for attribute in re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', html):
-        assert attribute.startswith(("data:", "#")), attribute
+        if attribute.startswith(("data:", "#")):
+            continue
+        # the only other links: a quote's sentence in its session's transcript page
+        page, _, anchor = attribute.partition("#")
+        assert re.fullmatch(r"sessions/S\d\d\.html", page), attribute
+        assert f'id="{anchor}"' in (published / page).read_text(encoding="utf-8"), attribute
     assert "@import" not in html
     assert not re.search(r"<script[^>]+src=", html)
     assert not re.search(r"url\((?!data:|#)", html)
+
+
+def test_curated_key_messages_and_exclusions_apply(html, sample_dir_module):
+    import yaml
+
+    curation = yaml.safe_load((sample_dir_module / "curation.yml").read_text(encoding="utf-8"))
+    summary = re.search(r'<section class="chapter" id="ch-summary">(.*?)</section>', html, re.S).group(1)
+    for message in curation["key_messages"]:
+        assert message["text"] in summary
+    assert "Draft" in html and curation["version"] in html
+    for excluded in curation["exclude"]:
+        assert f'id="f-{excluded}"' not in html
+    for finding, line in curation["rewrite"].items():
+        assert line in html
+
+
+def test_json_and_sessions_exports(published):
+    import json
+
+    findings = json.loads((published / build.FINDINGS_JSON).read_text(encoding="utf-8"))
+    first = findings["findings"][0]
+    assert {"id", "session", "speaker", "delegation", "start", "line", "theme", "score", "text", "cues"} <= set(first)
+    with open(published / build.SESSIONS_CSV, encoding="utf-8") as handle:
+        sessions = list(csv.DictReader(handle))
+    assert [row["session"] for row in sessions] == [f"S{i:02d}" for i in range(1, 11)]
+    assert sum(int(row["words"]) for row in sessions) > 20000
 
 
 def test_findings_csv_has_the_documented_columns(published):
@@ -112,3 +143,18 @@ def test_bad_input_leaves_the_published_report_untouched(published, tmp_path, sa
     assert result.returncode == 2
     assert "S02-verification.vtt:3: cue 1 ends" in result.stderr and "Traceback" not in result.stderr
     assert {p.relative_to(published): p.read_bytes() for p in published.rglob("*") if p.is_file()} == before
+
+
+def test_french_rendering(tmp_path, sample_dir_module):
+    output = tmp_path / "fr"
+    result = subprocess.run([str(Path(sys.executable).with_name("outcomes")), "build", str(sample_dir_module),
+                             "--output", str(output), "--report-language", "fr", "--no-pdf", "--quiet",
+                             "--build-date", "2024-10-25"], capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = (output / build.REPORT_HTML).read_text(encoding="utf-8")
+    for heading in ("Résumé analytique", "Résumés des séances", "Recommandations et propositions",
+                    "Annexe I. Méthodologie", "Vérification", "Terrorisme chimique", "Renforcement des capacités"):
+        assert heading in html, heading
+    assert "22–24 octobre 2024" in html and "26\u202f596" in html
+    # quotes stay in the language they were spoken in
+    assert '<q lang="en">' in html and '<q lang="fr">' in html

@@ -270,6 +270,43 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
                   pipelines=pipelines, warnings=warnings, evaluation=evaluation)
 
 
+def cooccurrence(report: Report) -> pd.DataFrame:
+    """Return themes x themes: sentences that carry both (the diagonal: sentences with the theme)."""
+    themes = report.theme_ids
+    matrix = pd.DataFrame(0, index=themes, columns=themes)
+    for labels in report.findings.groupby("id")["theme"].apply(list):
+        for a in labels:
+            for b in labels:
+                matrix.loc[a, b] += 1
+    return matrix
+
+
+SESSION_COLUMNS = ["session", "title", "date", "start", "end", "language", "chair", "format", "speakers", "words",
+                   "sentences"]
+
+
+def sessions_table(report: Report) -> pd.DataFrame:
+    """Return the sessions export (``sessions.csv``): one row per session with its findings per theme."""
+    return report.sessions[SESSION_COLUMNS + report.theme_ids].copy()
+
+
+def findings_records(report: Report) -> list:
+    """Return the findings export (``findings.json``): one object per finding and theme, with its cues."""
+    cues = {row.id: row.cues for row in report.sentences.itertuples()}
+    records = []
+    for row in report.findings.to_dict("records"):
+        row = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}  # NaN -> null
+        records.append({
+            "id": row["id"], "session": row["session"], "session_title": row["session_title"], "date": row["date"],
+            "language": row["language"], "speaker": row["speaker"], "delegation": row["delegation"],
+            "start": row["start"],
+            "line": int(row["line"]), "turn": int(row["turn"]), "theme": row["theme"], "score": row["score"],
+            "proposal": row["proposal"], "summary": row["summary"] or None, "text": row["text"],
+            "cues": [c for c in cues.get(row["id"], []) if c["theme"] == row["theme"]],
+        })
+    return records
+
+
 def findings_table(report: Report) -> pd.DataFrame:
     """Return the findings export (``findings.csv``): one row per finding and theme."""
     return report.findings[FINDING_COLUMNS].copy()

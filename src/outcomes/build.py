@@ -36,6 +36,8 @@ from .errors import BuildError, OutcomesError
 REPORT_HTML = "outcomes-report.html"
 REPORT_PDF = "outcomes-report.pdf"
 FINDINGS_CSV = "findings.csv"
+FINDINGS_JSON = "findings.json"
+SESSIONS_CSV = "sessions.csv"
 MANIFEST_JSON = "manifest.json"
 KERNEL = "python3"
 # ipykernel 7 logs an unencrypted-TCP warning on start and a KeyboardInterrupt on shutdown;
@@ -93,6 +95,14 @@ def check_inputs(conference: Conference, errors: Optional[List[OutcomesError]] =
     warnings: List[str] = []
     try:
         load_codebook(conference.codebook)
+    except OutcomesError as exc:
+        if errors is None:
+            raise
+        errors.append(exc)
+    try:
+        from .curation import load as load_curation
+
+        load_curation(conference.curation_path)
     except OutcomesError as exc:
         if errors is None:
             raise
@@ -274,7 +284,7 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
 
         import nbformat
 
-        from . import aggregate, render
+        from . import aggregate, pages, render
 
         notebook = nbformat.read(str(report_nb), as_version=4)
         t = time.perf_counter()
@@ -291,6 +301,13 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
         report = aggregate.build(conference, analyses)
         findings = aggregate.findings_table(report)
         findings.to_csv(staging / FINDINGS_CSV, index=False, float_format="%.3f", lineterminator="\n")
+        aggregate.sessions_table(report).to_csv(staging / SESSIONS_CSV, index=False, lineterminator="\n")
+        (staging / FINDINGS_JSON).write_text(json.dumps(
+            {"conference": conference.title, "build_date": build_date, "codebook_sha256": report.codebook.sha256,
+             "findings": aggregate.findings_records(report)}, ensure_ascii=False, indent=1, allow_nan=False) + "\n",
+            encoding="utf-8")
+        labels = {t.id: t.label(report_language) for t in report.codebook.themes}
+        pages.write_pages(staging, analyses, labels, report_language, conference.title)
         warnings = report.warnings
         timings["total"] = time.perf_counter() - started
         files = sorted(p for p in staging.iterdir() if p.is_file())

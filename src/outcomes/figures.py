@@ -18,6 +18,8 @@ import pandas as pd  # noqa: E402
 # One colour per theme position, colour-blind safe (Okabe-Ito).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 _STYLE = {
+    # labels are transcript and manifest text: "$5 and $6" is money, not mathematics
+    "text.parse_math": False,
     "svg.hashsalt": "outcomes",
     "svg.fonttype": "path",
     "font.family": "DejaVu Sans",
@@ -96,4 +98,21 @@ def words_by_delegation(table: pd.DataFrame, xlabel: str, top: int = 15) -> str:
         ax.barh(head["delegation"].tolist()[::-1], head["words"].tolist()[::-1], color=PALETTE[0])
         ax.set_xlabel(xlabel)
         ax.tick_params(axis="y", labelsize=8)
+        return _svg(fig)
+
+
+def cooccurrence(matrix: pd.DataFrame, labels: List[str]) -> str:
+    """Draw how often two themes are found in the same sentence (the diagonal: sentences with the theme)."""
+    with plt.rc_context(_STYLE):
+        fig, ax = plt.subplots(figsize=(4.6, 3.6))
+        data = matrix.to_numpy()
+        ax.imshow(data, cmap="Greens", vmin=0, vmax=max(int(data.max()), 1))
+        ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
+        ax.set_yticks(range(len(labels)), labels)
+        limit = data.max() * 0.6 if data.size else 0
+        for (i, j), value in pd.DataFrame(data).stack().items():
+            ax.text(j, i, str(int(value)), ha="center", va="center", fontsize=8,
+                    color="white" if value > limit else "black")
+        for side in ("top", "right", "left", "bottom"):
+            ax.spines[side].set_visible(False)
         return _svg(fig)

@@ -15,8 +15,9 @@ from typing import Iterable, List, Optional, Sequence
 
 import pandas as pd
 
-from . import figures
+from . import figures, pages
 from .aggregate import Report
+from .aggregate import cooccurrence as aggregate_cooccurrence
 from .nlp.textcat import MODEL_WEIGHT
 from .i18n import clock, date, date_range, language_name, number, percent, text
 
@@ -109,9 +110,10 @@ class ReportView:
     def quote(self, row, numbered: bool = True) -> str:
         """Return a verbatim quote with its attribution and finding id (all escaped)."""
         summary = f'<span class="summary">{_e(row["summary"])}</span> ' if row.get("summary") else ""
+        source = f'<a class="source" href="{pages.link(row["session"], row["id"])}">{_e(self.t("in_context"))}</a>'
         body = (f'{summary}<q lang="{_e(row["language"])}">{_e(row["text"])}</q> '
                 f'<span class="attribution">— {_e(self.attribution(row))} '
-                f'<span class="finding-id">[{_e(row["id"])}]</span></span>')
+                f'<span class="finding-id">[{_e(row["id"])}]</span> {source}</span>')
         if numbered:
             return self.para(body, "quote").replace('<p class="para quote"', f'<p id="f-{_e(row["id"])}" class="para quote"', 1)
         return f'<p class="quote">{body}</p>'
@@ -222,6 +224,10 @@ class ReportView:
             svg = figures.themes_by_day(by_day, self.labels, [date(d, self.language) for d in by_day.index],
                                         self.t("findings_axis"))
             body.append(self.figure(svg, "fig_days", self.t("fig_days_alt")))
+        matrix = aggregate_cooccurrence(r)
+        if int(matrix.to_numpy().sum()):
+            svg = figures.cooccurrence(matrix, [self.labels[t] for t in r.theme_ids])
+            body.append(self.figure(svg, "fig_cooccurrence", self.t("fig_cooccurrence_alt")))
         for theme in r.codebook.themes:
             row = r.prominence[r.prominence["theme"] == theme.id].iloc[0]
             body.append(f'<section class="theme" id="theme-{_e(theme.id)}"><h2>{_e(self.labels[theme.id])}</h2>')

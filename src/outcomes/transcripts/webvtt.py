@@ -7,6 +7,7 @@ either continues the previous speaker.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from typing import List, Optional
@@ -57,7 +58,7 @@ def read_webvtt(path: str, data: bytes, directory: Optional[SpeakerDirectory]):
         if previous_end is not None and start + 0.001 < turns[-1].start:
             warnings.append(f"{path}:{number}: cue {number} starts before the previous cue")
         previous_end = end
-        body = caption.text
+        body = html.unescape(caption.text)  # WebVTT escapes &, < and > as character references
         label, delegation = caption.voice, None
         if not label:
             found = speaker_prefix(body, directory)
