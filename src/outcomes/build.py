@@ -91,25 +91,15 @@ def check_inputs(conference: Conference, errors: Optional[List[OutcomesError]] =
         The readers' warnings.
     """
     from .codebook import load as load_codebook
+    from .curation import load as load_curation
 
     warnings: List[str] = []
-    try:
-        load_codebook(conference.codebook)
-    except OutcomesError as exc:
-        if errors is None:
-            raise
-        errors.append(exc)
-    try:
-        from .curation import load as load_curation
-
-        load_curation(conference.curation_path)
-    except OutcomesError as exc:
-        if errors is None:
-            raise
-        errors.append(exc)
-    for session in conference.sessions:
+    checks = [lambda: load_codebook(conference.codebook), lambda: load_curation(conference.curation_path)]
+    checks += [lambda s=session: warnings.extend(conference.read_transcript(s).warnings)
+               for session in conference.sessions]
+    for check in checks:
         try:
-            warnings.extend(conference.read_transcript(session).warnings)
+            check()
         except OutcomesError as exc:
             if errors is None:
                 raise
