@@ -158,3 +158,31 @@ def test_french_rendering(tmp_path, sample_dir_module):
     assert "22–24 octobre 2024" in html and "26\u202f596" in html
     # quotes stay in the language they were spoken in
     assert '<q lang="en">' in html and '<q lang="fr">' in html
+
+
+@pytest.mark.skipif(not (HAS_CHROMIUM and shutil.which("pdftotext") and shutil.which("pdftoppm")),
+                    reason="needs chromium and poppler-utils (make setup installs them as root)")
+def test_pdf_pages_as_a_reader_sees_them(published, html, tmp_path):
+    pdf = published / build.REPORT_PDF
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                             text=True).stdout).group(1))
+    headings = {" ".join(re.sub(r"<[^>]+>", "", h).split())
+                for h in re.findall(r"<h[123][^>]*>(.*?)</h[123]>", html, re.S)}
+    headings = {unicodedata.normalize("NFKC", h.replace("&amp;", "&")) for h in headings} - {""}
+    stranded = []
+    for page in range(3, pages + 1):  # after the title page and the contents
+        text = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                              capture_output=True, text=True).stdout
+        lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        lines = [line for line in lines if not re.fullmatch(r"\d+ / \d+", line)]  # the footer
+        if lines and unicodedata.normalize("NFKC", lines[-1]) in headings:
+            stranded.append((page, lines[-1]))
+    assert not stranded, f"headings at the bottom of a page: {stranded}"
+    # and the pages render: the title page as an image is not blank
+    subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page")],
+                   check=True)
+    from PIL import Image
+
+    first = Image.open(sorted(tmp_path.glob("page-*.png"))[0]).convert("L")
+    assert first.size[0] < first.size[1]  # portrait
+    assert first.getextrema()[0] < 100  # some dark ink on the page
