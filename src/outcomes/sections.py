@@ -19,7 +19,7 @@ from . import figures, pages
 from .aggregate import Report
 from .aggregate import cooccurrence as aggregate_cooccurrence
 from .nlp.textcat import MODEL_WEIGHT
-from .i18n import clock, date, date_range, language_name, number, percent, text
+from .i18n import STRINGS, clock, date, date_range, language_name, number, percent, text
 
 CHAPTERS = ("summary", "themes", "sessions", "proposals", "participation", "annexes")
 
@@ -90,15 +90,21 @@ class ReportView:
                 f"<figcaption>{_e(caption)}</figcaption></figure>")
 
     def table(self, frame: pd.DataFrame, headers: Sequence[str], cls: str = "") -> str:
-        """Return a table with escaped cells."""
-        head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+        """Return a table with escaped cells; numeric columns (and their headers) align right."""
+
+        def numeric(value) -> bool:
+            return isinstance(value, (int, float)) and not isinstance(value, bool) or (
+                isinstance(value, str) and bool(value) and value.replace("\u202f", "").replace(",", "")
+                .replace(".", "").replace("%", "").replace("\u00a0", "").strip().isdigit())
+
+        rows = list(frame.itertuples(index=False))
+        right = [bool(rows) and all(numeric(row[i]) or row[i] in ("", None) for row in rows) and
+                 any(numeric(row[i]) for row in rows) for i in range(len(headers))]
+        head = "".join(f'<th class="{"num" if right[i] else ""}">{_e(h)}</th>' for i, h in enumerate(headers))
         thead = f"<thead><tr>{head}</tr></thead>" if any(headers) else ""
-        rows = []
-        for row in frame.itertuples(index=False):
-            cells = "".join(f'<td class="{"num" if isinstance(v, (int, float)) and not isinstance(v, bool) else ""}">'
-                            f"{_e(v)}</td>" for v in row)
-            rows.append(f"<tr>{cells}</tr>")
-        return f'<table class="data {cls}">{thead}<tbody>{"".join(rows)}</tbody></table>'
+        body = "".join("<tr>" + "".join(f'<td class="{"num" if right[i] else ""}">{_e(v)}</td>'
+                                        for i, v in enumerate(row)) + "</tr>" for row in rows)
+        return f'<table class="data {cls}">{thead}<tbody>{body}</tbody></table>'
 
     def attribution(self, row) -> str:
         """Return "Speaker (Delegation), session S01, 0:12:03" for a finding."""
@@ -323,8 +329,9 @@ class ReportView:
                                           self.t("turns"), self.t("words")], "compact"))
         if len(r.mentions):
             body.append(f'<h2>{_e(self.t("states_named"))}</h2>')
-            mentions = r.mentions[["name", "kind", "mentions", "sessions"]]
-            body.append(self.table(mentions, [self.t("delegation"), self.t("kind"), self.t("mentions"),
+            mentions = r.mentions[["name", "kind", "mentions", "sessions"]].copy()
+            mentions["kind"] = [self.t(f"kind_{k}") if f"kind_{k}" in STRINGS["en"] else k for k in mentions["kind"]]
+            body.append(self.table(mentions, [self.t("name"), self.t("kind"), self.t("mentions"),
                                               self.t("sessions")], "compact"))
         return self.chapter("participation", self.t("ch_participation"), body)
 
@@ -378,11 +385,12 @@ class ReportView:
         body.append(self.table(r.provenance, [self.t("role"), self.t("path"), "SHA-256"], "compact hashes"))
         body.append("</section>")
         body.append(f'<section class="annex" id="annex-sessions"><h2>{_e(self.t("annex_sessions"))}</h2>')
-        listing = r.sessions[["session", "title", "date", "language", "chair", "format", "words"]].copy()
+        listing = r.sessions[["session", "title", "date", "language", "chair", "words"]].copy()
         listing["date"] = [date(d, self.language) for d in listing["date"]]
+        listing["language"] = [language_name(v, self.language) for v in listing["language"]]
         listing["words"] = [self.n(v) for v in listing["words"]]
         body.append(self.table(listing, [self.t("session"), self.t("title"), self.t("date"), self.t("language"),
-                                         self.t("chair"), self.t("format"), self.t("words")], "compact"))
+                                         self.t("chair"), self.t("words")], "compact sessions-list"))
         body.append("</section>")
         body.append(f'<section class="annex" id="annex-warnings"><h2>{_e(self.t("annex_warnings"))}</h2>')
         if r.warnings:
