@@ -13,7 +13,7 @@ from typing import Dict, List, Optional
 
 import pandas as pd
 
-from .analysis import SessionAnalysis, file_sha256
+from .analysis import SessionAnalysis
 from .codebook import Codebook
 from .codebook import load as load_codebook
 from .conference import Conference
@@ -52,6 +52,7 @@ class Report:
     pipelines: pd.DataFrame
     warnings: List[str] = field(default_factory=list)
     evaluation: Optional[pd.DataFrame] = None  # held-out accuracy per language and theme
+    versions: Dict[str, object] = field(default_factory=dict)  # software that produced the findings
 
     @property
     def theme_ids(self) -> List[str]:
@@ -135,7 +136,8 @@ def _key_statements(findings: pd.DataFrame, theme: str, pinned: List[str]) -> pd
 
 
 def build(conference: Conference, analyses: List[SessionAnalysis], curation: Optional[Curation] = None,
-          codebook: Optional[Codebook] = None, evaluation: Optional[pd.DataFrame] = None) -> Report:
+          codebook: Optional[Codebook] = None, evaluation: Optional[pd.DataFrame] = None,
+          provenance: Optional[dict] = None) -> Report:
     """Aggregate session analyses into the report's tables.
 
     Parameters
@@ -150,6 +152,8 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
         The codebook the analyses used; the conference's when None.
     evaluation : DataFrame, optional
         Held-out accuracy (see :func:`outcomes.evaluation.evaluate`), shown in the methodology annex.
+    provenance : dict, optional
+        The build's provenance record (see :mod:`outcomes.provenance`); collected here when None.
 
     Returns
     -------
@@ -238,15 +242,10 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
         "languages": len({a.session["language"] for a in analyses}),
     }
 
-    provenance_rows = [{"role": "manifest", "path": "conference.yml", "sha256": file_sha256(conference.manifest_path)}]
-    for analysis in analyses:
-        provenance_rows.append({"role": f"transcript {analysis.id}", "path": analysis.source["path"],
-                                "sha256": analysis.source["sha256"]})
-    provenance_rows.append({"role": "codebook", "path": Path(codebook.path).name, "sha256": codebook.sha256})
-    if conference.curation_path.exists():
-        provenance_rows.append({"role": "curation", "path": "curation.yml",
-                                "sha256": file_sha256(conference.curation_path)})
-    provenance = pd.DataFrame(provenance_rows)
+    from . import provenance as provenance_module
+
+    record = provenance or provenance_module.collect(conference, analyses)
+    provenance_table = pd.DataFrame(record["inputs"], columns=["role", "path", "sha256"])
 
     pipeline_rows = {}
     for analysis in analyses:
@@ -266,8 +265,8 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
     return Report(conference=conference, codebook=codebook, curation=curation, analyses=analyses,
                   sentences=sentences, findings=findings, sessions=sessions, session_themes=session_themes,
                   prominence=prominence, speakers=speakers, delegations=delegations, mentions=mentions,
-                  key_statements=key_statements, proposals=proposals, figures=figures, provenance=provenance,
-                  pipelines=pipelines, warnings=warnings, evaluation=evaluation)
+                  key_statements=key_statements, proposals=proposals, figures=figures, provenance=provenance_table,
+                  pipelines=pipelines, warnings=warnings, evaluation=evaluation, versions=record["versions"])
 
 
 def cooccurrence(report: Report) -> pd.DataFrame:

@@ -17,6 +17,7 @@ The arrows of the data flow, in order:
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import platform
@@ -53,6 +54,8 @@ class BuildResult:
     files: List[Path]
     timings: Dict[str, float]
     warnings: List[str] = field(default_factory=list)
+    up_to_date: bool = False
+    executed: List[str] = field(default_factory=list)  # sessions whose notebook ran (the rest came from the cache)
 
 
 def notebooks_dir() -> Path:
@@ -146,17 +149,6 @@ def _execute(source: Path, target: Path, parameters: dict, cwd: Path, what: str,
         raise BuildError(f"{what} could not run: {type(exc).__name__}: {exc}", session=session) from exc
 
 
-def _versions(analyses: List[SessionAnalysis]) -> dict:
-    import nbconvert
-    import papermill
-    import spacy
-
-    pipelines = {a.pipeline["language"]: f"{a.pipeline['package']} {a.pipeline['version']}" for a in analyses}
-    return {"python": platform.python_version(), "outcomes": __version__, "spacy": spacy.__version__,
-            "pipelines": dict(sorted(pipelines.items())), "papermill": papermill.__version__,
-            "nbconvert": nbconvert.__version__}
-
-
 def publish(staging: Path, output: Path) -> None:
     """Move ``staging`` into place as ``output``, keeping the old report until the new one is there."""
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -179,10 +171,51 @@ def recover(output: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def _analyze_chunk(conference_dir: str, session_ids: List[str], targets: List[str],
+                   evaluate_language: Optional[str] = None, codebook: str = "default"):
+    """Analyse sessions in a worker process (one pipeline load per language per worker).
+
+    The held-out evaluation of ``evaluate_language`` runs here too, where its pipeline is loaded.
+    """
+    from .analysis import analyze
+
+    conference = load_conference(conference_dir) if session_ids else None
+    for session_id, target in zip(session_ids, targets):
+        analyze(conference, conference.session(session_id)).save(target)
+    table = None
+    if evaluate_language:
+        from .evaluation import evaluate
+
+        table = evaluate([evaluate_language], "test", codebook=codebook).to_json(orient="records")
+    return session_ids, table
+
+
+def _chunks(sessions, jobs: int) -> List[list]:
+    """Split sessions into chunks of one language each, about one per worker, largest first."""
+    by_language: Dict[str, list] = {}
+    for session in sessions:
+        by_language.setdefault(session.language, []).append(session)
+    sizes = {lang: sum(s.transcript.stat().st_size for s in group) for lang, group in by_language.items()}
+    total = sum(sizes.values()) or 1
+    chunks = []
+    for language, group in sorted(by_language.items()):
+        parts = max(1, min(len(group), round(jobs * sizes[language] / total)))
+        for k in range(parts):
+            chunks.append(group[k::parts])
+    return sorted(chunks, key=lambda c: -sum(s.transcript.stat().st_size for s in c))
+
+
+def _progress(total: int, label: str, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit="session", disable=not enabled or total == 0, leave=False,
+                dynamic_ncols=True)
+
+
 def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_language: str = "en",
-        pdf: bool = True, build_date: Optional[str] = None,
-        progress: Optional[Callable[[str], None]] = None) -> BuildResult:
-    """Build and publish a conference's outcomes report.
+        pdf: bool = True, build_date: Optional[str] = None, force: bool = False,
+        progress: Optional[Callable[[str], None]] = None, progress_bar: bool = False) -> BuildResult:
+    """Build and publish a conference's outcomes report, redoing only what changed.
 
     Parameters
     ----------
@@ -191,19 +224,24 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
     output : str or Path, optional
         Where to publish; ``reports/<conference folder name>`` by default.
     jobs : int, optional
-        Session notebooks run at once; the number of cores by default.
+        Analyses and session notebooks run at once; the number of cores by default.
     report_language : str
         "en" or "fr": the language of the report's headings, captions, dates and numbers.
     pdf : bool
         Also print the PDF (needs Chromium).
     build_date : str, optional
         ISO date shown on the title page; today by default.
+    force : bool
+        Ignore the cache and rebuild everything.
     progress : callable, optional
-        Called with a short line as each stage or session finishes.
+        Called with a short line as each stage finishes.
+    progress_bar : bool
+        Show a progress bar over sessions on standard error.
 
     Returns
     -------
     BuildResult
+        ``up_to_date`` is True when nothing had changed and nothing was run.
 
     Raises
     ------
@@ -214,22 +252,48 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
     RenderError
         When the HTML or PDF cannot be produced.
     """
+    from . import cache, evaluation, render
+
     say = progress or (lambda line: None)
     timings: Dict[str, float] = {}
     started = time.perf_counter()
     conference = load_conference(conference_dir)
     warnings = check_inputs(conference)
-    timings["check"] = time.perf_counter() - started
     if report_language not in ("en", "fr"):
         raise BuildError(f"report language '{report_language}' is not supported; use en or fr")
-
     output = Path(output) if output else default_output(conference)
     recover(output)
-    staging = (output.parent / f".{output.name}.staging-{os.getpid()}").resolve()
-    failed_dir = output.parent / f"{output.name}.failed"
+    cache_dir = output.parent.resolve() / ".cache"
     notebooks = notebooks_dir()
     build_date = build_date or dt.date.today().isoformat()
     root = conference.root.resolve()
+    keys = {s.id: cache.session_key(conference, s, notebooks / "session.ipynb") for s in conference.sessions}
+    evaluated = conference.codebook == "default"
+    report_key = cache.report_key(
+        [keys[s.id] for s in conference.sessions], conference, notebook=notebooks / "report.ipynb",
+        template=render.template_dir(), report_language=report_language, build_date=build_date, pdf=pdf,
+        evaluation=evaluation.fingerprint(codebook=conference.codebook) if evaluated else "none")
+    timings["check"] = time.perf_counter() - started
+    published = output / MANIFEST_JSON
+    if not force and published.exists():
+        try:
+            up_to_date = json.loads(published.read_text(encoding="utf-8")).get("report_key") == report_key
+        except ValueError:
+            up_to_date = False
+        if up_to_date:
+            timings["total"] = time.perf_counter() - started
+            say("nothing changed since the published report")
+            return BuildResult(output=output, files=sorted(p for p in output.iterdir() if p.is_file()),
+                               timings=timings, warnings=warnings, up_to_date=True)
+
+    sessions_cache = cache_dir / "sessions"
+    sessions_cache.mkdir(parents=True, exist_ok=True)
+    cached_json = {s.id: sessions_cache / f"{s.id}-{keys[s.id]}.json" for s in conference.sessions}
+    cached_nb = {s.id: sessions_cache / f"{s.id}-{keys[s.id]}.ipynb" for s in conference.sessions}
+    todo = [s for s in conference.sessions if force or not (cached_json[s.id].exists() and cached_nb[s.id].exists())]
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    staging = (output.parent / f".{output.name}.staging-{os.getpid()}").resolve()
+    failed_dir = output.parent / f"{output.name}.failed"
     staging.mkdir(parents=True)
     try:
         analyses_dir = staging / "analyses"
@@ -237,32 +301,86 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
         analyses_dir.mkdir()
         executed.mkdir()
 
+        # 1. analyses of changed sessions, in worker processes that load each pipeline once; the
+        #    held-out evaluation, when not cached, rides along in a worker that has its pipeline
         t = time.perf_counter()
-        jobs = max(1, jobs or os.cpu_count() or 1)
+        need = [s for s in todo if force or not cached_json[s.id].exists()]
+        evaluation_file = evaluation.cache_path(cache_dir, codebook=conference.codebook) if evaluated else None
+        to_evaluate = sorted({"en", "fr"}) if evaluation_file is not None and not evaluation_file.exists() else []
+        tables = []
+        if need or to_evaluate:
+            from concurrent.futures import ProcessPoolExecutor
+
+            import pandas as pd
+
+            tasks = [([s.id for s in chunk], chunk[0].language) for chunk in _chunks(need, jobs)]
+            for language in to_evaluate:
+                carrier = next((i for i, (_, lang) in enumerate(tasks) if lang == language), None)
+                if carrier is None:
+                    tasks.append(([], language))
+            assigned = set()
+            bar = _progress(len(need), "analysing", progress_bar)
+            with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks)))) as pool:
+                futures = []
+                for ids, language in tasks:
+                    evaluate_here = language if language in to_evaluate and language not in assigned else None
+                    assigned.add(evaluate_here)
+                    futures.append(pool.submit(_analyze_chunk, str(root), ids,
+                                               [str(cached_json[i]) + ".partial" for i in ids], evaluate_here,
+                                               conference.codebook))
+                for future in as_completed(futures):
+                    done_ids, table = future.result()
+                    for session_id in done_ids:
+                        os.replace(str(cached_json[session_id]) + ".partial", cached_json[session_id])
+                        bar.update(1)
+                    if table is not None:
+                        tables.append(pd.read_json(io.StringIO(table), orient="records"))
+            bar.close()
+        if tables:
+            combined = pd.concat(tables).sort_values("language", kind="mergesort").reset_index(drop=True)
+            evaluation_file.parent.mkdir(parents=True, exist_ok=True)
+            combined.to_json(evaluation_file, orient="records", indent=1)
+        timings["analyses"] = time.perf_counter() - t
+        say(f"{len(need)} session(s) analysed, {len(conference.sessions) - len(need)} from the cache")
+
+        # 2. session notebooks of changed sessions (papermill), in parallel; the rest from the cache
+        t = time.perf_counter()
+        bar = _progress(len(todo), "session notebooks", progress_bar)
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             futures = {
                 pool.submit(_execute, notebooks / "session.ipynb", executed / f"session-{s.id}.ipynb",
-                            {"conference_dir": str(root), "session_id": s.id, "output_dir": str(analyses_dir)},
-                            notebooks, f"session {s.id}", failed_dir, s.id): s.id
-                for s in conference.sessions
+                            {"conference_dir": str(root), "session_id": s.id, "output_dir": str(analyses_dir),
+                             "analysis_file": str(cached_json[s.id])},
+                            notebooks, f"session {s.id}", failed_dir, s.id): s
+                for s in todo
             }
-            done = 0
             for future in as_completed(futures):
                 future.result()
-                done += 1
-                say(f"session {futures[future]} analysed ({done}/{len(futures)})")
+                session = futures[future]
+                shutil.copyfile(executed / f"session-{session.id}.ipynb", str(cached_nb[session.id]) + ".partial")
+                os.replace(str(cached_nb[session.id]) + ".partial", cached_nb[session.id])
+                bar.update(1)
+        bar.close()
+        for session in conference.sessions:
+            if session not in todo:
+                shutil.copyfile(cached_nb[session.id], executed / f"session-{session.id}.ipynb")
+            shutil.copyfile(cached_json[session.id], analyses_dir / f"{session.id}.json")
         timings["sessions"] = time.perf_counter() - t
+        say(f"{len(todo)} session notebook(s) executed, {len(conference.sessions) - len(todo)} from the cache")
 
+        # 3. accuracy on the held-out gold data (cached on its own fingerprint) and provenance
         t = time.perf_counter()
-        from . import evaluation
-
-        table = evaluation.cached(output.parent.resolve() / ".cache", codebook=conference.codebook) \
-            if conference.codebook == "default" else None
+        table = evaluation.cached(cache_dir, codebook=conference.codebook) if evaluated else None
         (analyses_dir / "evaluation.json").write_text(
             table.to_json(orient="records", indent=1) if table is not None else "[]", encoding="utf-8")
-        timings["evaluation"] = time.perf_counter() - t
-        say("accuracy on the held-out gold data measured")
+        analyses = [SessionAnalysis.load(analyses_dir / f"{s.id}.json") for s in conference.sessions]
+        from . import provenance
 
+        record = provenance.collect(conference, analyses)
+        provenance.save(record, analyses_dir)
+        timings["evaluation"] = time.perf_counter() - t
+
+        # 4. the report notebook
         t = time.perf_counter()
         report_nb = executed / "report.ipynb"
         _execute(notebooks / "report.ipynb", report_nb,
@@ -272,9 +390,10 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
         timings["report"] = time.perf_counter() - t
         say("report notebook executed")
 
+        # 5. exports
         import nbformat
 
-        from . import aggregate, pages, render
+        from . import aggregate, pages
 
         notebook = nbformat.read(str(report_nb), as_version=4)
         t = time.perf_counter()
@@ -287,8 +406,7 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
             timings["pdf"] = time.perf_counter() - t
             say("PDF written")
 
-        analyses = [SessionAnalysis.load(analyses_dir / f"{s.id}.json") for s in conference.sessions]
-        report = aggregate.build(conference, analyses)
+        report = aggregate.build(conference, analyses, provenance=record)
         findings = aggregate.findings_table(report)
         findings.to_csv(staging / FINDINGS_CSV, index=False, float_format="%.3f", lineterminator="\n")
         aggregate.sessions_table(report).to_csv(staging / SESSIONS_CSV, index=False, lineterminator="\n")
@@ -306,9 +424,10 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
             "build_date": build_date,
             "report_language": report_language,
             "status": report.curation.status,
-            "versions": _versions(analyses),
-            "inputs": [{"role": row.role, "path": row.path, "sha256": row.sha256}
-                       for row in report.provenance.itertuples()],
+            "report_key": report_key,
+            "session_keys": keys,
+            "versions": record["versions"],
+            "inputs": record["inputs"],
             "outputs": [{"path": p.name, "sha256": file_sha256(p)} for p in files],
             "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
             "warnings": warnings,
@@ -322,4 +441,5 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
     if failed_dir.exists():
         shutil.rmtree(failed_dir, ignore_errors=True)  # a good build clears the last failure
     files = sorted(p for p in output.iterdir() if p.is_file())
-    return BuildResult(output=output, files=files, timings=timings, warnings=warnings)
+    return BuildResult(output=output, files=files, timings=timings, warnings=warnings,
+                       executed=[s.id for s in todo])

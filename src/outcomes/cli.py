@@ -51,16 +51,18 @@ def main() -> None:
               help="Language of headings, captions, dates and numbers (quotes stay as spoken).")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF (no Chromium needed).")
 @click.option("--build-date", default=None, help="Date printed on the title page (YYYY-MM-DD) [default: today].")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the path of the published report.")
+@click.option("--force", is_flag=True, help="Ignore the cache: analyse and execute everything again.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress or summary: print only the published files.")
 def build(conference_dir: str, output: Optional[str], jobs: Optional[int], report_language: str, no_pdf: bool,
-          build_date: Optional[str], quiet: bool) -> None:
+          build_date: Optional[str], force: bool, quiet: bool) -> None:
     """Build the outcomes report of CONFERENCE_DIR (HTML, PDF, findings.csv, manifest.json)."""
     from . import build as builder
 
     say = None if quiet else (lambda line: click.echo(f"  {line}", err=True))
     try:
         result = builder.run(conference_dir, output, jobs=jobs, report_language=report_language, pdf=not no_pdf,
-                             build_date=build_date, progress=say)
+                             build_date=build_date, force=force, progress=say,
+                             progress_bar=not quiet and sys.stderr.isatty())
     except OutcomesError as exc:
         raise _fail(exc) from None
     except Exception as exc:  # a bug of ours: say so in one line, keep the traceback for those who ask
@@ -73,6 +75,8 @@ def build(conference_dir: str, output: Optional[str], jobs: Optional[int], repor
             click.echo(f"warning: {warning}", err=True)
         stages = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
         click.echo(f"  time: {stages}", err=True)
+        if result.up_to_date:
+            click.echo("  the published report is up to date: nothing was run", err=True)
     for path in result.files:
         if path.suffix in (".html", ".pdf") or quiet is False:
             click.echo(str(path))

@@ -217,15 +217,21 @@ def fingerprint(languages: Sequence[str] = ("en", "fr"), codebook: str = "defaul
     return digest.hexdigest()[:20]
 
 
+def cache_path(cache_dir: Path, languages: Sequence[str] = ("en", "fr"), codebook: str = "default") -> Optional[Path]:
+    """Return where the held-out evaluation of this configuration is cached, or None without gold data."""
+    if not all(gold_path(language, "test").exists() for language in languages):
+        return None
+    return Path(cache_dir) / f"evaluation-{fingerprint(languages, codebook)}.json"
+
+
 def cached(cache_dir: Path, languages: Sequence[str] = ("en", "fr"), codebook: str = "default") -> Optional[pd.DataFrame]:
     """Return the held-out evaluation, from ``cache_dir`` when nothing it depends on changed.
 
     Returns None when there is no gold data for these languages.
     """
-    if not all(gold_path(language, "test").exists() for language in languages):
+    path = cache_path(cache_dir, languages, codebook)
+    if path is None:
         return None
-    key = fingerprint(languages, codebook)
-    path = Path(cache_dir) / f"evaluation-{key}.json"
     if path.exists():
         return pd.read_json(path, orient="records")
     table = evaluate(languages, "test", codebook=codebook)

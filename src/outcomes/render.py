@@ -63,7 +63,9 @@ def _config() -> Config:
     config.TemplateExporter.exclude_input = True
     config.TemplateExporter.exclude_input_prompt = True
     config.TemplateExporter.exclude_output_prompt = True
-    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
+    # parameter cells have no output; papermill gives its injected cell a random id, which would
+    # make two builds of the same inputs differ
+    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", "parameters", "injected-parameters"}
     config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
     config.TagRemovePreprocessor.enabled = True
     return config

@@ -383,6 +383,15 @@ class ReportView:
         body.append(f'<section class="annex" id="annex-provenance"><h2>{_e(self.t("annex_provenance"))}</h2>')
         body.append(self.para(_e(self.t("provenance_text"))))
         body.append(self.table(r.provenance, [self.t("role"), self.t("path"), "SHA-256"], "compact hashes"))
+        if r.versions:
+            rows = []
+            for name, value in r.versions.items():
+                if isinstance(value, dict):
+                    rows.extend((f"{name} ({key})", str(v)) for key, v in value.items())
+                else:
+                    rows.append((name, str(value)))
+            body.append(f'<h3>{_e(self.t("software"))}</h3>')
+            body.append(self.table(pd.DataFrame(rows), [self.t("package"), self.t("version")], "compact"))
         body.append("</section>")
         body.append(f'<section class="annex" id="annex-sessions"><h2>{_e(self.t("annex_sessions"))}</h2>')
         listing = r.sessions[["session", "title", "date", "language", "chair", "words"]].copy()
