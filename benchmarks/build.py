@@ -1,69 +1,175 @@
-"""Benchmark: a cold build of the sample conference, beside the bare NLP work it contains.
+"""Benchmark: cold, no-op and one-changed builds of the sample conference, and a large conference.
 
-Prints, for one run on this machine:
-- the cold build (papermill sessions, report notebook, HTML, PDF) and its stages;
-- the reference: loading both spaCy pipelines and running a bare ``nlp.pipe`` over
-  every transcript's turns in one process, which is the floor of the work;
-- words per second of each, and the ratio.
+Prints, from one run on this machine:
 
-Usage: ``.venv/bin/python benchmarks/build.py [CONFERENCE_DIR]``. Timings vary on a
-shared machine: compare figures from the same run, not across runs.
+- sample conference: cold build (empty cache, HTML and PDF), no-op rebuild, rebuild after
+  one transcript changed; the ratios of the rebuilds to the cold build;
+- a generated large conference (60 sessions, over 600,000 words, made from the sample's
+  transcripts) built cold, and its cost per word beside the sample's;
+- peak memory of each build: the largest sum of resident memory over the build's whole
+  process tree (workers, kernels, Chromium), sampled every 0.1 s;
+- a reference measured in the same run: loading the pipelines and a bare ``nlp.pipe``
+  over the same words, the floor of the NLP work.
+
+Targets (issue 6): no-op at most 10% of cold; one changed at most 35%; sample cold within
+30 s on 2 cores; large cost per word at most 1.2x the sample's; peak memory at most 2 GB.
+
+Usage: ``.venv/bin/python benchmarks/build.py [--skip-large]``
 """
 
 from __future__ import annotations
 
+import argparse
+import shutil
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample-conference"
+OUTCOMES = str(Path(sys.executable).with_name("outcomes"))
 
 
-def reference(conference_dir: Path) -> tuple[float, int]:
-    """Return (seconds, words) for loading the pipelines and a bare nlp.pipe over all turns."""
-    import spacy
-
-    from outcomes import conference, nlp
-
+def measured(command, cwd=None):
+    """Run ``command``; return (seconds, peak bytes of its process tree, completed process)."""
     started = time.perf_counter()
-    conf = conference.load(conference_dir)
-    loaded = {}
-    words = 0
-    for session in conf.sessions:
-        if session.language not in loaded:
-            loaded[session.language] = spacy.load(nlp.pipeline_names(session.language)[-1])
-        transcript = conf.read_transcript(session)
-        words += transcript.words
-        for _ in loaded[session.language].pipe(t.text for t in transcript.turns):
-            pass
-    return time.perf_counter() - started, words
+    process = psutil.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            try:
+                tree = [process] + process.children(recursive=True)
+                total = 0
+                for member in tree:
+                    try:
+                        total += member.memory_info().rss
+                    except psutil.Error:
+                        pass
+                peak[0] = max(peak[0], total)
+            except psutil.Error:
+                pass
+            done.wait(0.1)
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
+    stdout, stderr = process.communicate()
+    done.set()
+    watcher.join()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"build failed: {' '.join(map(str, command))}\n{stderr[-3000:]}")
+    return seconds, peak[0], stdout
+
+
+def words_of(conference: Path) -> int:
+    from outcomes import conference as conferences
+
+    conf = conferences.load(conference)
+    return sum(conf.read_transcript(s).words for s in conf.sessions)
+
+
+def reference(conference: Path) -> float:
+    """Seconds to load the pipelines and run a bare nlp.pipe over every turn."""
+    code = (
+        "import spacy, time\n"
+        "from outcomes import conference, nlp\n"
+        f"c = conference.load({str(conference)!r})\n"
+        "loaded = {}\n"
+        "for s in c.sessions:\n"
+        "    if s.language not in loaded:\n"
+        "        loaded[s.language] = spacy.load(next(n for n in nlp.pipeline_names(s.language) if spacy.util.is_package(n)))\n"
+        "    for _ in loaded[s.language].pipe(t.text for t in c.read_transcript(s).turns):\n"
+        "        pass\n"
+    )
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return time.perf_counter() - started
+
+
+def large_conference(target: Path, sessions: int = 60, copies: int = 4) -> Path:
+    """Write a conference of ``sessions`` sessions, each ``copies`` times a sample transcript, as text."""
+    from outcomes import conference as conferences
+
+    sample = conferences.load(SAMPLE)
+    (target / "transcripts").mkdir(parents=True)
+    manifest = (SAMPLE / "conference.yml").read_text(encoding="utf-8")
+    head = manifest[: manifest.index("\nsessions:")]
+    entries = []
+    for index in range(sessions):
+        source = sample.sessions[index % len(sample.sessions)]
+        transcript = sample.read_transcript(source)
+        lines = []
+        for copy in range(copies):
+            for turn in transcript.turns:
+                who = turn.speaker + (f" ({turn.delegation})" if turn.delegation else "")
+                lines.append(f"{who}: {turn.text}")
+        name = f"L{index + 1:02d}.txt"
+        (target / "transcripts" / name).write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+        day = source.date.isoformat()
+        entries.append(f"  - id: L{index + 1:02d}\n    title: \"{source.title} ({index // len(sample.sessions) + 1})\"\n"
+                       f"    date: {day}\n    language: {source.language}\n    chair: \"{source.chair}\"\n"
+                       f"    transcript: transcripts/{name}")
+    (target / "conference.yml").write_text(head + "\nsessions:\n" + "\n".join(entries) + "\n", encoding="utf-8")
+    return target
 
 
 def main() -> None:
-    from outcomes import build
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-large", action="store_true")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="outcomes-bench-") as folder:
+        folder = Path(folder)
+        conference = folder / "sample-conference"
+        shutil.copytree(SAMPLE, conference)
+        output = folder / "reports" / "sample"
+        build = [OUTCOMES, "build", str(conference), "--output", str(output), "--build-date", "2024-10-25", "-q"]
+        words = words_of(conference)
+        ref = reference(conference)
+        cold, cold_peak, _ = measured(build)
+        noop, noop_peak, _ = measured(build)
+        changed_file = conference / "transcripts" / "S03-laboratoires.txt"
+        with open(changed_file, "a", encoding="utf-8") as handle:
+            handle.write("\n[00:20:30] Amal Benali : Nous recommandons un exercice régional de vérification.\n")
+        one, one_peak, _ = measured(build)
+        pages = subprocess.run(["pdfinfo", str(output / "outcomes-report.pdf")], capture_output=True,
+                               text=True).stdout
+        rows.append(("sample: reference (load pipelines + bare nlp.pipe)", ref, None, words))
+        rows.append(("sample: cold build (HTML + PDF)", cold, cold_peak, words))
+        rows.append(("sample: no-op rebuild", noop, noop_peak, words))
+        rows.append(("sample: one transcript changed", one, one_peak, words))
+        large = None
+        if not args.skip_large:
+            big = large_conference(folder / "large-conference")
+            big_words = words_of(big)
+            big_ref = reference(big)
+            big_out = folder / "reports" / "large"
+            large, large_peak, _ = measured([OUTCOMES, "build", str(big), "--output", str(big_out),
+                                             "--build-date", "2024-10-25", "-q"])
+            big_pages = subprocess.run(["pdfinfo", str(big_out / "outcomes-report.pdf")], capture_output=True,
+                                       text=True).stdout
+            rows.append((f"large: reference (load pipelines + bare nlp.pipe)", big_ref, None, big_words))
+            rows.append((f"large: cold build, 60 sessions (HTML + PDF)", large, large_peak, big_words))
 
-    conference_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "data" / "sample-conference"
-    ref_seconds, words = reference(conference_dir)
-    with tempfile.TemporaryDirectory() as folder:
-        started = time.perf_counter()
-        result = build.run(conference_dir, Path(folder) / "report", build_date="2024-10-25")
-        total = time.perf_counter() - started
-        pages = None
-        pdf = result.output / build.REPORT_PDF
-        if pdf.exists():
-            from pypdf import PdfReader
-
-            pages = len(PdfReader(pdf).pages)
-    print(f"conference: {conference_dir.name}, {words:,} words")
-    print(f"{'measure':<44}{'seconds':>10}{'words/s':>10}")
-    print(f"{'reference: load pipelines + bare nlp.pipe':<44}{ref_seconds:>10.1f}{words / ref_seconds:>10.0f}")
-    print(f"{'cold build (HTML + PDF)':<44}{total:>10.1f}{words / total:>10.0f}")
-    for stage, seconds in result.timings.items():
-        print(f"{'  ' + stage:<44}{seconds:>10.1f}")
-    print(f"ratio cold build / reference: {total / ref_seconds:.1f}x")
-    if pages is not None:
-        print(f"PDF pages: {pages}")
+    print(f"{'measure':<52}{'seconds':>9}{'peak MB':>9}{'words':>10}{'ms/word':>9}")
+    for name, seconds, peak, count in rows:
+        mem = f"{peak / 2**20:>9.0f}" if peak else f"{'':>9}"
+        print(f"{name:<52}{seconds:>9.1f}{mem}{count:>10,}{1000 * seconds / count:>9.3f}")
+    print(f"no-op / cold: {noop / cold:.0%} (target <= 10%)")
+    print(f"one changed / cold: {one / cold:.0%} (target <= 35%)")
+    print(f"sample cold: {cold:.1f} s (target <= 30 s); PDF pages: {pages.split('Pages:')[1].split()[0]}")
+    if large is not None:
+        ratio = (large / big_words) / (cold / words)
+        print(f"large cost per word / sample's: {ratio:.2f}x (target <= 1.2x); PDF pages: "
+              f"{big_pages.split('Pages:')[1].split()[0]}")
+        print(f"peak memory, large build: {large_peak / 2**20:.0f} MB (target <= 2048 MB)")
 
 
 if __name__ == "__main__":

