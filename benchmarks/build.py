@@ -106,7 +106,7 @@ def large_conference(target: Path, sessions: int = 60, copies: int = 4) -> Path:
         source = sample.sessions[index % len(sample.sessions)]
         transcript = sample.read_transcript(source)
         lines = []
-        for copy in range(copies):
+        for _ in range(copies):
             for turn in transcript.turns:
                 who = turn.speaker + (f" ({turn.delegation})" if turn.delegation else "")
                 lines.append(f"{who}: {turn.text}")
@@ -155,8 +155,8 @@ def main() -> None:
                                              "--build-date", "2024-10-25", "-q"])
             big_pages = subprocess.run(["pdfinfo", str(big_out / "outcomes-report.pdf")], capture_output=True,
                                        text=True).stdout
-            rows.append((f"large: reference (load pipelines + bare nlp.pipe)", big_ref, None, big_words))
-            rows.append((f"large: cold build, 60 sessions (HTML + PDF)", large, large_peak, big_words))
+            rows.append(("large: reference (load pipelines + bare nlp.pipe)", big_ref, None, big_words))
+            rows.append(("large: cold build, 60 sessions (HTML + PDF)", large, large_peak, big_words))
 
     print(f"{'measure':<52}{'seconds':>9}{'peak MB':>9}{'words':>10}{'ms/word':>9}")
     for name, seconds, peak, count in rows:

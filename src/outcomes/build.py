@@ -20,7 +20,6 @@ import datetime as dt
 import io
 import json
 import os
-import platform
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -28,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
-from . import __version__
 from .analysis import SessionAnalysis, file_sha256
 from .conference import Conference
 from .conference import load as load_conference

@@ -221,9 +221,9 @@ def _inside(root: Path, relative: str, manifest: Path, line: Optional[int], what
     real_root = root.resolve()
     try:
         candidate.resolve().relative_to(real_root)
-    except ValueError:
+    except ValueError as exc:
         raise ManifestError(f"{what} path '{relative}' leads outside the conference folder "
-                            "(through '..' or a symbolic link); copy the file into the folder", manifest, line)
+                            "(through '..' or a symbolic link); copy the file into the folder", manifest, line) from exc
     return candidate
 
 
