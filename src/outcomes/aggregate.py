@@ -6,7 +6,6 @@ two builds of the same inputs give the same report.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
@@ -309,8 +308,3 @@ def findings_table(report: Report) -> pd.DataFrame:
     """Return the findings export (``findings.csv``): one row per finding and theme."""
     return report.findings[FINDING_COLUMNS].copy()
 
-
-def digest(report: Report) -> str:
-    """Return a short hash of the findings, to tell two builds' results apart at a glance."""
-    text = findings_table(report).to_csv(index=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]

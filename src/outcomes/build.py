@@ -267,10 +267,11 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
     root = conference.root.resolve()
     keys = {s.id: cache.session_key(conference, s, notebooks / "session.ipynb") for s in conference.sessions}
     evaluated = conference.codebook == "default"
+    evaluation_key = evaluation.fingerprint(codebook=conference.codebook) if evaluated else "none"
     report_key = cache.report_key(
         [keys[s.id] for s in conference.sessions], conference, notebook=notebooks / "report.ipynb",
         template=render.template_dir(), report_language=report_language, build_date=build_date, pdf=pdf,
-        evaluation=evaluation.fingerprint(codebook=conference.codebook) if evaluated else "none")
+        evaluation=evaluation_key)
     timings["check"] = time.perf_counter() - started
     published = output / MANIFEST_JSON
     if not force and published.exists():
@@ -303,7 +304,7 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
         #    held-out evaluation, when not cached, rides along in a worker that has its pipeline
         t = time.perf_counter()
         need = [s for s in todo if force or not cached_json[s.id].exists()]
-        evaluation_file = evaluation.cache_path(cache_dir, codebook=conference.codebook) if evaluated else None
+        evaluation_file = evaluation.cache_path(cache_dir, evaluation_key) if evaluated else None
         to_evaluate = sorted({"en", "fr"}) if evaluation_file is not None and not evaluation_file.exists() else []
         tables = []
         if need or to_evaluate:
@@ -366,11 +367,12 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
         timings["sessions"] = time.perf_counter() - t
         say(f"{len(todo)} session notebook(s) executed, {len(conference.sessions) - len(todo)} from the cache")
 
-        # 3. accuracy on the held-out gold data (cached on its own fingerprint) and provenance
+        # 3. accuracy on the held-out gold data (measured in step 1 or cached) and provenance
         t = time.perf_counter()
-        table = evaluation.cached(cache_dir, codebook=conference.codebook) if evaluated else None
-        (analyses_dir / "evaluation.json").write_text(
-            table.to_json(orient="records", indent=1) if table is not None else "[]", encoding="utf-8")
+        if evaluation_file is not None and evaluation_file.exists():
+            shutil.copyfile(evaluation_file, analyses_dir / "evaluation.json")
+        else:
+            (analyses_dir / "evaluation.json").write_text("[]", encoding="utf-8")
         analyses = [SessionAnalysis.load(analyses_dir / f"{s.id}.json") for s in conference.sessions]
         from . import provenance
 

@@ -193,51 +193,31 @@ def targets(table: pd.DataFrame) -> Dict[str, str]:
 
 def fingerprint(languages: Sequence[str] = ("en", "fr"), codebook: str = "default",
                 folder: Optional[Path] = None) -> str:
-    """Return a hash of everything an evaluation depends on (gold data, codebook, models, versions)."""
-    import hashlib
+    """Return a hash of everything an evaluation depends on (gold data, codebook, models, versions).
 
-    import spacy
+    Cheap enough for every build: it reads files and package metadata, and imports no spaCy.
+    """
+    import hashlib
+    from importlib import metadata
 
     from . import __version__
-    from . import nlp as pipelines
+    from .cache import _hash_files, pipeline_version
     from .codebook import load as load_codebook
     from .nlp import textcat
 
     digest = hashlib.sha256()
-    digest.update(f"{__version__} {spacy.__version__} {load_codebook(codebook).sha256}".encode())
+    digest.update(f"{__version__} spacy {metadata.version('spacy')} {load_codebook(codebook).sha256}".encode())
     for language in languages:
-        digest.update(" ".join(pipelines.pipeline_names(language)).encode())
-        for split in SPLITS:
-            path = gold_path(language, split, folder)
-            digest.update(path.read_bytes() if path.exists() else b"-")
-        model = textcat.model_dir(language)
-        for part in sorted(model.rglob("*")) if model.exists() else []:
-            if part.is_file():
-                digest.update(part.read_bytes())
+        digest.update(pipeline_version(language).encode())
+        _hash_files(digest, [gold_path(language, split, folder) for split in SPLITS] + [textcat.model_dir(language)])
     return digest.hexdigest()[:20]
 
 
-def cache_path(cache_dir: Path, languages: Sequence[str] = ("en", "fr"), codebook: str = "default") -> Optional[Path]:
-    """Return where the held-out evaluation of this configuration is cached, or None without gold data."""
+def cache_path(cache_dir: Path, key: str, languages: Sequence[str] = ("en", "fr")) -> Optional[Path]:
+    """Return where the held-out evaluation with fingerprint ``key`` is cached, or None without gold data."""
     if not all(gold_path(language, "test").exists() for language in languages):
         return None
-    return Path(cache_dir) / f"evaluation-{fingerprint(languages, codebook)}.json"
-
-
-def cached(cache_dir: Path, languages: Sequence[str] = ("en", "fr"), codebook: str = "default") -> Optional[pd.DataFrame]:
-    """Return the held-out evaluation, from ``cache_dir`` when nothing it depends on changed.
-
-    Returns None when there is no gold data for these languages.
-    """
-    path = cache_path(cache_dir, languages, codebook)
-    if path is None:
-        return None
-    if path.exists():
-        return pd.read_json(path, orient="records")
-    table = evaluate(languages, "test", codebook=codebook)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table.to_json(path, orient="records", indent=1)
-    return table
+    return Path(cache_dir) / f"evaluation-{key}.json"
 
 
 def for_report(analyses_dir: Optional[str] = None, codebook: str = "default") -> Optional[pd.DataFrame]:

@@ -151,16 +151,3 @@ def print_pdf(html: str) -> bytes:
     """
     return ChromiumPDFExporter(config=_config()).run_playwright(html)
 
-
-def export_pdf(notebook: nbformat.NotebookNode) -> bytes:
-    """Return the report notebook as an A4 PDF, code hidden.
-
-    Raises
-    ------
-    RenderError
-        When no Chromium is installed or it fails to print.
-    """
-    exporter = ChromiumPDFExporter(config=_config())
-    _prepare(exporter)
-    pdf, _ = exporter.from_notebook_node(notebook)
-    return pdf
