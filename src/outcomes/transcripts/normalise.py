@@ -143,6 +143,13 @@ _CHAIR_TITLES = {
     "la presidente", "président", "présidente", "le modérateur", "la modératrice", "modérateur",
     "modératrice", "la coprésidente", "le coprésident",
 }
+
+
+def is_chair_title(label: str) -> bool:
+    """Return True if ``label`` is a chair's title ("The President", "La Présidente") rather than a name."""
+    return label.strip().lower() in _CHAIR_TITLES
+
+
 _ROLE_NOTES = re.compile(r"\b(pr[ée]sident[e]?|chair(?:person|man|woman)?|mod[ée]rat(?:eur|rice)|moderator|"
                          r"spoke in \w+|s'exprime en \w+|interpretation from \w+)\b", re.I)
 
@@ -197,7 +204,7 @@ class SpeakerDirectory:
 
     def knows(self, label: str) -> bool:
         """Return True if ``label`` names a participant, an alias or the chair by title."""
-        return self.lookup(label) is not None or label.strip().lower() in _CHAIR_TITLES
+        return self.lookup(label) is not None or is_chair_title(label)
 
     def lookup(self, label: str) -> Optional[str]:
         """Return the canonical participant ``label`` refers to, or None."""
@@ -243,7 +250,7 @@ class SpeakerDirectory:
             delegation = parts[0] if parts else None
             if delegation and _ROLE_NOTES.fullmatch(delegation):
                 delegation = None
-        if label.lower() in _CHAIR_TITLES:
+        if is_chair_title(label):
             role = "chair"
             if self.chair:
                 return self.chair, self.participants.get(self.chair) or delegation, role
@@ -335,7 +342,7 @@ def finish(path: str, fmt: str, raw_turns: Sequence[RawTurn], directory: Optiona
             continue
         speaker, delegation, role = directory.resolve(raw.label, raw.delegation, raw.note)
         if raw.label and directory.participants and directory.lookup(raw.label) is None \
-                and raw.label.strip().lower() not in _CHAIR_TITLES:
+                and not is_chair_title(raw.label):
             unknown_labels.add((speaker, raw.line))
         if merge and turns and turns[-1].speaker == speaker and turns[-1].delegation == delegation:
             last = turns[-1]

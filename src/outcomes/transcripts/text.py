@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional
 
-from .normalise import RawTurn, SpeakerDirectory, decode, finish, parse_timestamp
+from .normalise import RawTurn, SpeakerDirectory, decode, finish, is_chair_title, parse_timestamp
 from .registry import register
 
 _NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.\-]*|d[eu]|da|dos|del|des|van|von|der|den|el|al|le|la|ben|bin|ibn|di|y)"
@@ -48,7 +48,7 @@ def _label(line: str, directory: Optional[SpeakerDirectory]):
         match["deleg"] is not None
         or (match["ts"] or match["ts_bare"] or match["ts2"]) is not None
         or (directory is not None and directory.knows(name))
-        or name.lower() in {"the president", "the chair", "le président", "la présidente", "chair", "moderator"}
+        or is_chair_title(name)
         or (name.isupper() and len(name) > 2)
         # Without a participant list, two to five capitalised words make a name; with one,
         # "Article X: ..." at the start of a paragraph must not become a speaker.
