@@ -223,9 +223,9 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
                     .sort_values(["mentions", "name"], ascending=[False, True], kind="mergesort").reset_index(drop=True))
 
     key_statements = {t: _key_statements(findings, t, curation.pin) for t in themes}
-    proposals = (findings[findings["proposal"].notna()]
-                 .sort_values(["theme", "session", "turn", "id"], kind="mergesort").reset_index(drop=True))
-    proposals["theme_order"] = proposals["theme"].map({t: i for i, t in enumerate(themes)})
+    order = {t: i for i, t in enumerate(themes)}
+    proposals = findings[findings["proposal"].notna()].copy()
+    proposals["theme_order"] = proposals["theme"].map(order)
     proposals = proposals.sort_values(["theme_order", "session", "turn", "id"], kind="mergesort").reset_index(drop=True)
 
     figures = {

@@ -1,15 +1,19 @@
-"""Build a conference's outcomes report: papermill runs, exports, staging and publication.
+"""Build a conference's outcomes report: analyses, papermill runs, exports, staging and publication.
 
 The arrows of the data flow, in order:
 
 1. load and check the manifest and read every transcript (bad input stops here,
-   before anything runs or is written);
-2. execute ``notebooks/session.ipynb`` once per session with papermill, in
-   parallel, each saving its analysis;
-3. execute ``notebooks/report.ipynb`` once over all analyses;
-4. export it with nbconvert to HTML and PDF, and write ``findings.csv`` and
-   ``manifest.json``;
-5. publish: everything was written to a staging folder beside the output, which
+   before anything runs or is written); compute each session's cache key, and the
+   report's: when the published report has the same key, nothing runs;
+2. analyse the changed sessions in worker processes that load each spaCy pipeline
+   once (the held-out evaluation, when not cached, runs in one of them);
+3. execute ``notebooks/session.ipynb`` with papermill for each changed session,
+   in parallel, handing it its analysis; unchanged sessions come from the cache;
+4. execute ``notebooks/report.ipynb`` once over all analyses, with the
+   provenance record written before it;
+5. export it with nbconvert to HTML and PDF, and write the transcript pages,
+   ``findings.csv``, ``findings.json``, ``sessions.csv`` and ``manifest.json``;
+6. publish: everything was written to a staging folder beside the output, which
    replaces the published folder only when the whole build succeeded. A failed
    build leaves the last good report in place.
 """

@@ -75,10 +75,11 @@ class ReportView:
         """Return a number formatted for the view's language."""
         return number(value, self.language)
 
-    def para(self, html: str, cls: str = "") -> str:
-        """Return a numbered paragraph (``html`` must already be escaped)."""
+    def para(self, html: str, cls: str = "", anchor: str = "") -> str:
+        """Return a numbered paragraph (``html`` and ``anchor`` must already be escaped)."""
         self._paragraph += 1
-        return (f'<p class="para {cls}"><span class="para-num">{self._paragraph}.</span> '
+        anchor = f'id="{anchor}" ' if anchor else ""
+        return (f'<p {anchor}class="para {cls}"><span class="para-num">{self._paragraph}.</span> '
                 f'<span class="para-text">{html}</span></p>')
 
     def figure(self, svg: str, caption_key: str, alt: str) -> str:
@@ -113,16 +114,17 @@ class ReportView:
         return self.t("said_by", speaker=row["speaker"], delegation=delegation, session=row["session"],
                       time=f", {when}" if when else "")
 
-    def quote(self, row, numbered: bool = True) -> str:
-        """Return a verbatim quote with its attribution and finding id (all escaped)."""
+    def quote(self, row, tag: str = "") -> str:
+        """Return a numbered verbatim quote with its attribution and finding id (all escaped).
+
+        ``tag``, already escaped HTML, goes before the quote (the theme of a key message).
+        """
         summary = f'<span class="summary">{_e(row["summary"])}</span> ' if row.get("summary") else ""
         source = f'<a class="source" href="{pages.link(row["session"], row["id"])}">{_e(self.t("in_context"))}</a>'
-        body = (f'{summary}<q lang="{_e(row["language"])}">{_e(row["text"])}</q> '
+        body = (f'{tag}{summary}<q lang="{_e(row["language"])}">{_e(row["text"])}</q> '
                 f'<span class="attribution">— {_e(self.attribution(row))} '
                 f'<span class="finding-id">[{_e(row["id"])}]</span> {source}</span>')
-        if numbered:
-            return self.para(body, "quote").replace('<p class="para quote"', f'<p id="f-{_e(row["id"])}" class="para quote"', 1)
-        return f'<p class="quote">{body}</p>'
+        return self.para(body, "quote", anchor=f'f-{_e(row["id"])}')
 
     def chapter(self, key: str, title: str, body: Iterable[str]) -> HTMLFragment:
         """Return a chapter: an anchored heading and its body."""
@@ -203,9 +205,8 @@ class ReportView:
             body.append(f'<p class="note">{_e(self.t("key_messages_auto"))}</p>')
             for row in messages.to_dict("records"):
                 finding = r.findings[(r.findings["id"] == row["evidence"]) & (r.findings["theme"] == row["theme"])]
-                label = f'<span class="theme-tag">{_e(self.labels[row["theme"]])}</span> '
-                body.append(self.quote(finding.iloc[0].to_dict()).replace('<span class="para-text">',
-                                                                          f'<span class="para-text">{label}', 1))
+                tag = f'<span class="theme-tag">{_e(self.labels[row["theme"]])}</span> '
+                body.append(self.quote(finding.iloc[0].to_dict(), tag))
         else:
             for row in messages.to_dict("records"):
                 evidence = ""

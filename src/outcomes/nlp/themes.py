@@ -114,23 +114,20 @@ class ThemeTagger:
         found: List[Cue] = []
         n = len(doc)
         for i in range(n):
-            # every term that matches here, by the word as written or its lemma; then per theme the
-            # longest, strongest, alphabetically first: never the order of a set (it varies by process)
-            best: Dict[str, Tuple[int, float, str, Term]] = {}
+            # every term that matches here, by the word as written or its lemma
+            matches: Dict[str, List[Tuple[int, float, str, Term]]] = defaultdict(list)
             for key in dict.fromkeys((lowers[i], lemmas[i])):
                 for words, theme_id, term in self._index.get(key, ()):
                     end = i + len(words)
                     if end <= n and all(w == lowers[i + k] or w == lemmas[i + k] for k, w in enumerate(words)):
-                        candidate = (len(words), term.weight, term.text, term)
-                        if theme_id not in best or _better(candidate, best[theme_id]):
-                            best[theme_id] = candidate
+                        matches[theme_id].append((len(words), term.weight, term.text, term))
             for prefix, theme_id, term in self._prefixes:
                 if lowers[i].startswith(prefix):
-                    candidate = (1, term.weight, term.text, term)
-                    if theme_id not in best or _better(candidate, best[theme_id]):
-                        best[theme_id] = candidate
-            for theme_id in sorted(best):
-                length, _, _, term = best[theme_id]
+                    matches[theme_id].append((1, term.weight, term.text, term))
+            for theme_id in sorted(matches):
+                # longest, then strongest, then a fixed order of the texts (a term beats its own
+                # prefix: "rules" over "rule"); never the order of a set, which varies by process
+                length, _, _, term = max(matches[theme_id], key=lambda m: (m[0], m[1], tuple(-ord(c) for c in m[2])))
                 found.append(Cue(theme_id, term.text, term.tier, term.weight, i, i + length))
         return _drop_nested(found)
 
@@ -201,15 +198,6 @@ class ThemeTagger:
 
         self._build(load_codebook(str(Path(path) / "codebook.yml")))
         return self
-
-
-def _better(a: Tuple[int, float, str, Term], b: Tuple[int, float, str, Term]) -> bool:
-    """Return True if match ``a`` beats ``b``: longer, then stronger, then alphabetically first."""
-    return (a[0], a[1], _reverse(a[2])) > (b[0], b[1], _reverse(b[2]))
-
-
-def _reverse(text: str) -> Tuple[int, ...]:
-    return tuple(-ord(c) for c in text)
 
 
 def _drop_nested(cues: List[Cue]) -> List[Cue]:
