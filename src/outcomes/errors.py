@@ -7,9 +7,13 @@ The tree::
     │   ├── ManifestError         conference.yml: schema, dates, ids, paths
     │   ├── TranscriptError       a transcript cannot be read as its format
     │   ├── CodebookError         the theme codebook is malformed
-    │   └── CurationError         curation.yml is malformed
+    │   ├── CurationError         curation.yml is malformed
+    │   └── OutputError           the output folder cannot be used (it holds the conference, or files
+    │                             outcomes did not write); nothing was written or deleted
     ├── PipelineError             a spaCy pipeline is missing or cannot be loaded
     ├── RenderError               the HTML or PDF could not be produced (no Chromium, say)
+    ├── StorageError              the disk refused a write (full, read-only); the published report is intact
+    ├── BusyError                 another build is publishing to the same output folder
     └── BuildError                a notebook failed while building (carries session, cell)
 
 Every error has a message that says what to do. ``InputError`` renders as
@@ -68,12 +72,24 @@ class CurationError(InputError):
     """Report a malformed curation file."""
 
 
+class OutputError(InputError):
+    """Report an output folder that outcomes will not publish into (a bad ``--output``)."""
+
+
 class PipelineError(OutcomesError):
     """Report a spaCy pipeline that is not installed or does not load."""
 
 
 class RenderError(OutcomesError):
     """Report that the HTML or PDF could not be produced."""
+
+
+class StorageError(OutcomesError):
+    """Report a write the system refused (disk full, read-only file system, no permission)."""
+
+
+class BusyError(OutcomesError):
+    """Report that another build holds the lock of the output folder."""
 
 
 class BuildError(OutcomesError):
@@ -97,3 +113,22 @@ class BuildError(OutcomesError):
         self.cell = cell
         self.notebook = notebook
         super().__init__(message)
+
+
+def shorten(value, limit: int = 80) -> str:
+    """Return ``repr``-like text of ``value`` cut to about ``limit`` characters, for messages.
+
+    A message quotes what it found in a file; a value expanded from a YAML alias bomb
+    or a 10 MB line must not become a 300 MB error line, so nothing is ever
+    rendered in full before it is cut (``reprlib`` stops at a few items a level).
+    """
+    import reprlib
+
+    short = reprlib.Repr()
+    short.maxstring = short.maxother = limit
+    short.maxlist = short.maxtuple = short.maxdict = short.maxset = 8
+    short.maxlevel = 3
+    text = short.repr(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
