@@ -94,3 +94,26 @@ def blank_fr():
 
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """A tiny conference built once (no PDF) for the whole run; tests copy it before changing anything.
+
+    Returns ``(conference folder, published report folder)``.
+    """
+    import subprocess
+    import sys
+
+    base = tmp_path_factory.mktemp("built")
+    conference = base / "conf"
+    (conference / "transcripts").mkdir(parents=True)
+    (conference / "conference.yml").write_text(TINY_MANIFEST, encoding="utf-8")
+    (conference / "transcripts" / "t1.txt").write_text(TINY_T1 * 3, encoding="utf-8")
+    (conference / "transcripts" / "t2.txt").write_text(TINY_T2 * 3, encoding="utf-8")
+    output = base / "reports" / "conf"
+    result = subprocess.run([str(Path(sys.executable).with_name("outcomes")), "build", str(conference), "--output",
+                             str(output), "--no-pdf", "--build-date", "2024-10-25"], capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return conference, output

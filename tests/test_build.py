@@ -39,23 +39,6 @@ def copy_published(built, tmp_path):
     return reports, reports / "conf", files_of(reports / "conf")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """A tiny conference built once; tests copy it before changing anything."""
-    from conftest import TINY_MANIFEST, TINY_T1, TINY_T2
-
-    base = tmp_path_factory.mktemp("built")
-    conference = base / "conf"
-    (conference / "transcripts").mkdir(parents=True)
-    (conference / "conference.yml").write_text(TINY_MANIFEST, encoding="utf-8")
-    (conference / "transcripts" / "t1.txt").write_text(TINY_T1 * 3, encoding="utf-8")
-    (conference / "transcripts" / "t2.txt").write_text(TINY_T2 * 3, encoding="utf-8")
-    output = base / "reports" / "conf"
-    result = run_build(conference, output)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return conference, output
-
-
 def test_second_build_with_nothing_changed_runs_nothing(built):
     conference, output = built
     before = files_of(output)

@@ -2,12 +2,16 @@
 show as literal text in the HTML and the PDF, never as markup.
 
 The fixture is tests/data/conferences/hostile/: every payload of PAYLOADS is written into a sentence
-that carries a theme, and into names, a delegation, session titles and curation.yml.
+that carries a theme, and into names, a delegation, session titles and curation.yml. Its session H4
+holds spreadsheet formulas (as quotes, speakers, delegations and a title), which the CSV exports must
+neutralise and the JSON keep, and a speaker whose name holds a right-to-left override, which the
+HTML must isolate.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 import subprocess
 import sys
@@ -18,7 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from outcomes import build
+from outcomes import build, exports
+from test_escaping import BIDI, _runs
 
 pytestmark = pytest.mark.e2e
 HOSTILE = Path(__file__).resolve().parent / "data" / "conferences" / "hostile"
@@ -47,6 +52,12 @@ MANIFEST_TEXT = [
     'OPCW <iframe src="https://evil.example"></iframe> Secretariat',  # a delegation
     'Oxford <a href="https://evil.example/">link</a> Institute',  # a delegation
 ]
+# Session H4: what a spreadsheet would run, and a name that would reverse its attribution line.
+HYPERLINK = '=HYPERLINK("http://evil.example/","click me")'
+FORMULA_SPEAKERS = [HYPERLINK, "@SUM(1) Okafor", "+1 Moreau"]
+FORMULA_DELEGATIONS = ["-2+3 Alliance", '=HYPERLINK("http://evil.example/","delegation")', "@SUM(1) Institute"]
+FORMULA_QUOTES = [HYPERLINK + " was typed", "+1 was the score", "-2+3 is how", "@SUM(1) appeared"]
+OVERRIDE_SPEAKER = "Lina \u202eKarimi"
 # Where {{ 7*7 }} was written, with what surrounds it.
 TEMPLATE_CONTEXTS = ["answers {{ 7*7 }} with", "contiennent {{ 7*7 }} ou", "Nadia {{ 7*7 }}",
                      "written as {{ 7*7 }} in"]
@@ -252,3 +263,46 @@ def test_findings_csv_keeps_payloads_verbatim(published):
 def test_dollar_math_in_a_session_title_builds(builds):
     returncode, stderr, _ = builds["dollar"]
     assert returncode == 0, stderr[-2000:]
+
+
+def _csv_rows(path):
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_csv_exports_neutralise_formulas(published):
+    findings = _csv_rows(published / build.FINDINGS_CSV)
+    sessions = _csv_rows(published / build.SESSIONS_CSV)
+    for rows in (findings, sessions):
+        for row in rows:
+            for key, cell in row.items():
+                assert not key.lstrip(" ").startswith(exports.FORMULA_STARTS), key
+                assert not (cell or "").lstrip(" ").startswith(exports.FORMULA_STARTS), (key, cell)
+    assert {"'" + s for s in FORMULA_SPEAKERS} <= {row["speaker"] for row in findings}
+    assert {"'" + d for d in FORMULA_DELEGATIONS} <= {row["delegation"] for row in findings}
+    for start in FORMULA_QUOTES:
+        assert any(row["text"].startswith("'" + start) for row in findings), start
+    assert "'" + HYPERLINK + " and spreadsheet exports" in {row["title"] for row in sessions}
+    assert OVERRIDE_SPEAKER in {row["speaker"] for row in findings}  # not a formula: as it was
+    assert all(float(row["score"]) > 0 for row in findings)  # numbers stay numbers
+
+
+def test_json_export_keeps_formulas_verbatim(published):
+    findings = json.loads((published / build.FINDINGS_JSON).read_text(encoding="utf-8"))["findings"]
+    assert set(FORMULA_SPEAKERS + [OVERRIDE_SPEAKER]) <= {f["speaker"] for f in findings}
+    assert set(FORMULA_DELEGATIONS) <= {f["delegation"] for f in findings}
+    for start in FORMULA_QUOTES:
+        assert any(f["text"].startswith(start) for f in findings), start
+
+
+def test_a_bidi_override_in_a_name_reorders_nothing_around_it(published):
+    for name in (build.REPORT_HTML, "sessions/H4.html"):
+        runs = _runs((published / name).read_text(encoding="utf-8"))
+        assert any(text == OVERRIDE_SPEAKER and depth >= 1 for text, depth, _ in runs), name
+        for text, depth, _ in runs:
+            if any(c in BIDI for c in text):
+                assert depth >= 1, (name, text)
+            if text.startswith("[H4-"):  # a finding id, after the attribution
+                assert depth == 0, (name, text)
+    runs = _runs((published / build.REPORT_HTML).read_text(encoding="utf-8"))
+    assert any(text.startswith("[H4-") for text, _, _ in runs)

@@ -15,7 +15,8 @@ The arrows of the data flow, in order:
    ``findings.csv``, ``findings.json``, ``sessions.csv`` and ``manifest.json``;
 6. publish: everything was written to a staging folder beside the output, which
    replaces the published folder only when the whole build succeeded. A failed
-   build leaves the last good report in place.
+   build leaves the last good report in place. Which folders may be published
+   to, and the lock that keeps two builds apart, are :mod:`outcomes.publish`'s.
 """
 
 from __future__ import annotations
@@ -31,17 +32,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
+from . import exports
+from . import publish as publishing
 from .analysis import SessionAnalysis, file_sha256
 from .conference import Conference
 from .conference import load as load_conference
-from .errors import BuildError, OutcomesError
+from .errors import BuildError, InputError, OutcomesError
+from .files import copy_atomic, write_atomic
 
 REPORT_HTML = "outcomes-report.html"
 REPORT_PDF = "outcomes-report.pdf"
-FINDINGS_CSV = "findings.csv"
-FINDINGS_JSON = "findings.json"
-SESSIONS_CSV = "sessions.csv"
+FINDINGS_CSV = exports.FINDINGS_CSV
+FINDINGS_JSON = exports.FINDINGS_JSON
+SESSIONS_CSV = exports.SESSIONS_CSV
 MANIFEST_JSON = "manifest.json"
+#: Beside the output folder: cached analyses and notebooks, keyed by what produced them.
+CACHE_DIR = ".outcomes-cache"
 KERNEL = "python3"
 # ipykernel 7 logs an unencrypted-TCP warning on start and a KeyboardInterrupt on shutdown;
 # cell errors still reach us through the executed notebook.
@@ -76,6 +82,24 @@ def notebooks_dir() -> Path:
 def default_output(conference: Conference) -> Path:
     """Return ``reports/<conference folder name>``."""
     return Path("reports") / conference.root.resolve().name
+
+
+def input_files(conference: Conference) -> List[Path]:
+    """Return every file the build reads from the conference folder (an output may hold none of them)."""
+    files = [conference.manifest_path, conference.curation_path] + [s.transcript for s in conference.sessions]
+    if conference.codebook != "default":
+        files.append(Path(conference.codebook))
+    return files
+
+
+def check_build_date(value: Optional[str]) -> str:
+    """Return ``value`` (today when None) if it is an ISO date, or raise :class:`InputError`."""
+    if value is None:
+        return dt.date.today().isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise InputError(f"build date {str(value)[:40]!r} is not a date; write it as YYYY-MM-DD") from None
 
 
 def check_inputs(conference: Conference, errors: Optional[List[OutcomesError]] = None) -> List[str]:
@@ -126,7 +150,7 @@ def _failing_cell(notebook_path: Path) -> Optional[int]:
     return None
 
 
-def _execute(source: Path, target: Path, parameters: dict, cwd: Path, what: str, failed_dir: Path,
+def _execute(source: Path, target: Path, parameters: dict, cwd: Path, what: str, output: Path,
              session: Optional[str]) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -138,8 +162,7 @@ def _execute(source: Path, target: Path, parameters: dict, cwd: Path, what: str,
                             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                             extra_arguments=KERNEL_ARGUMENTS, resources={"metadata": {"path": str(cwd)}})
     except PapermillExecutionError as exc:
-        failed_dir.mkdir(parents=True, exist_ok=True)
-        kept = failed_dir / target.name
+        kept = publishing.failed_dir(output) / target.name
         shutil.copyfile(target, kept)
         cell = _failing_cell(kept)
         raise BuildError(f"{what} failed in cell {cell if cell is not None else exc.cell_index}: {exc.ename}: "
@@ -147,30 +170,12 @@ def _execute(source: Path, target: Path, parameters: dict, cwd: Path, what: str,
                          session=session, cell=cell, notebook=str(kept)) from exc
     except OutcomesError:
         raise
+    except OSError as exc:
+        if publishing.is_storage_problem(exc):  # papermill could not write the executed notebook
+            raise
+        raise BuildError(f"{what} could not run: {type(exc).__name__}: {exc}", session=session) from exc
     except Exception as exc:  # kernel death, missing kernel: papermill raises assorted types
         raise BuildError(f"{what} could not run: {type(exc).__name__}: {exc}", session=session) from exc
-
-
-def publish(staging: Path, output: Path) -> None:
-    """Move ``staging`` into place as ``output``, keeping the old report until the new one is there."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    previous = output.parent / f".{output.name}.previous"
-    if previous.exists():
-        shutil.rmtree(previous)
-    if output.exists():
-        os.replace(output, previous)
-    os.replace(staging, output)
-    if previous.exists():
-        shutil.rmtree(previous)
-
-
-def recover(output: Path) -> None:
-    """Restore the last published report if a build was killed between the two moves of :func:`publish`."""
-    previous = output.parent / f".{output.name}.previous"
-    if previous.exists() and not output.exists():
-        os.replace(previous, output)
-    for stale in output.parent.glob(f".{output.name}.staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)
 
 
 def _analyze_chunk(conference_dir: str, session_ids: List[str], targets: List[str],
@@ -249,25 +254,58 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
     ------
     InputError
         When the manifest or a transcript is bad (nothing is run or written).
+    OutputError
+        When ``output`` may not be published to (see :mod:`outcomes.publish`); nothing is written.
+    BusyError
+        When another build is publishing to the same output.
+    StorageError
+        When the disk refuses a write (full, read-only); the published report is unchanged.
     BuildError
         When a notebook fails (the failed notebook is kept beside the output).
     RenderError
         When the HTML or PDF cannot be produced.
     """
-    from . import cache, evaluation, render
-
     say = progress or (lambda line: None)
-    timings: Dict[str, float] = {}
     started = time.perf_counter()
     conference = load_conference(conference_dir)
     warnings = check_inputs(conference)
     if report_language not in ("en", "fr"):
         raise BuildError(f"report language '{report_language}' is not supported; use en or fr")
-    output = Path(output) if output else default_output(conference)
-    recover(output)
-    cache_dir = output.parent.resolve() / ".cache"
+    build_date = check_build_date(build_date)
+    output = publishing.resolve_output(output or default_output(conference), conference.root,
+                                       input_files(conference))
+    settings = dict(jobs=jobs, report_language=report_language, pdf=pdf, build_date=build_date, force=force,
+                    say=say, progress_bar=progress_bar, started=started)
+    try:
+        with publishing.locked(output):
+            publishing.recover(output)
+            if output.is_dir():  # recovery may have put the last report back
+                publishing.check_replaceable(output)
+            result = _build(conference, output, warnings, **settings)
+            publishing.clear_failed(output)  # a good build clears the last failure
+            return result
+    except OSError as exc:
+        raise publishing.storage_error(exc) from exc
+
+
+def _cached(path: Path) -> bool:
+    """Return True if a cache entry exists and parses (a torn or empty one is a miss)."""
+    try:
+        with open(path, "rb") as handle:
+            json.load(handle)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def _build(conference: Conference, output: Path, warnings: List[str], *, jobs, report_language, pdf,
+           build_date, force, say, progress_bar, started) -> BuildResult:
+    """Run the stages of :func:`run` once the output folder is checked and locked."""
+    from . import cache, evaluation, render
+
+    timings: Dict[str, float] = {}
+    cache_dir = output.parent / CACHE_DIR
     notebooks = notebooks_dir()
-    build_date = build_date or dt.date.today().isoformat()
     root = conference.root.resolve()
     keys = {s.id: cache.session_key(conference, s, notebooks / "session.ipynb") for s in conference.sessions}
     evaluated = conference.codebook == "default"
@@ -293,11 +331,9 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
     sessions_cache.mkdir(parents=True, exist_ok=True)
     cached_json = {s.id: sessions_cache / f"{s.id}-{keys[s.id]}.json" for s in conference.sessions}
     cached_nb = {s.id: sessions_cache / f"{s.id}-{keys[s.id]}.ipynb" for s in conference.sessions}
-    todo = [s for s in conference.sessions if force or not (cached_json[s.id].exists() and cached_nb[s.id].exists())]
+    todo = [s for s in conference.sessions if force or not (_cached(cached_json[s.id]) and _cached(cached_nb[s.id]))]
     jobs = max(1, jobs or os.cpu_count() or 1)
-    staging = (output.parent / f".{output.name}.staging-{os.getpid()}").resolve()
-    failed_dir = output.parent / f"{output.name}.failed"
-    staging.mkdir(parents=True)
+    staging = publishing.staging_dir(output)
     try:
         analyses_dir = staging / "analyses"
         executed = staging / "notebooks"
@@ -307,15 +343,17 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
         # 1. analyses of changed sessions, in worker processes that load each pipeline once; the
         #    held-out evaluation, when not cached, rides along in a worker that has its pipeline
         t = time.perf_counter()
-        need = [s for s in todo if force or not cached_json[s.id].exists()]
+        need = [s for s in todo if force or not _cached(cached_json[s.id])]
         evaluation_file = evaluation.cache_path(cache_dir, evaluation_key) if evaluated else None
-        to_evaluate = sorted({"en", "fr"}) if evaluation_file is not None and not evaluation_file.exists() else []
+        to_evaluate = sorted({"en", "fr"}) if evaluation_file is not None and not _cached(evaluation_file) else []
         tables = []
         if need or to_evaluate:
             from concurrent.futures import ProcessPoolExecutor
 
             import pandas as pd
 
+            # a name no other build shares: two builds beside one cache may analyse the same session
+            partial = {s.id: f"{cached_json[s.id]}.{os.getpid()}.partial" for s in need}
             tasks = [([s.id for s in chunk], chunk[0].language) for chunk in _chunks(need, jobs)]
             for language in to_evaluate:
                 carrier = next((i for i, (_, lang) in enumerate(tasks) if lang == language), None)
@@ -328,21 +366,19 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
                 for ids, language in tasks:
                     evaluate_here = language if language in to_evaluate and language not in assigned else None
                     assigned.add(evaluate_here)
-                    futures.append(pool.submit(_analyze_chunk, str(root), ids,
-                                               [str(cached_json[i]) + ".partial" for i in ids], evaluate_here,
-                                               conference.codebook))
+                    futures.append(pool.submit(_analyze_chunk, str(root), ids, [partial[i] for i in ids],
+                                               evaluate_here, conference.codebook))
                 for future in as_completed(futures):
                     done_ids, table = future.result()
                     for session_id in done_ids:
-                        os.replace(str(cached_json[session_id]) + ".partial", cached_json[session_id])
+                        os.replace(partial[session_id], cached_json[session_id])
                         bar.update(1)
                     if table is not None:
                         tables.append(pd.read_json(io.StringIO(table), orient="records"))
             bar.close()
         if tables:
             combined = pd.concat(tables).sort_values("language", kind="mergesort").reset_index(drop=True)
-            evaluation_file.parent.mkdir(parents=True, exist_ok=True)
-            combined.to_json(evaluation_file, orient="records", indent=1)
+            write_atomic(evaluation_file, combined.to_json(orient="records", indent=1))
         timings["analyses"] = time.perf_counter() - t
         say(f"{len(need)} session(s) analysed, {len(conference.sessions) - len(need)} from the cache")
 
@@ -354,14 +390,13 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
                 pool.submit(_execute, notebooks / "session.ipynb", executed / f"session-{s.id}.ipynb",
                             {"conference_dir": str(root), "session_id": s.id, "output_dir": str(analyses_dir),
                              "analysis_file": str(cached_json[s.id])},
-                            notebooks, f"session {s.id}", failed_dir, s.id): s
+                            notebooks, f"session {s.id}", output, s.id): s
                 for s in todo
             }
             for future in as_completed(futures):
                 future.result()
                 session = futures[future]
-                shutil.copyfile(executed / f"session-{session.id}.ipynb", str(cached_nb[session.id]) + ".partial")
-                os.replace(str(cached_nb[session.id]) + ".partial", cached_nb[session.id])
+                copy_atomic(executed / f"session-{session.id}.ipynb", cached_nb[session.id])
                 bar.update(1)
         bar.close()
         for session in conference.sessions:
@@ -373,7 +408,7 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
 
         # 3. accuracy on the held-out gold data (measured in step 1 or cached) and provenance
         t = time.perf_counter()
-        if evaluation_file is not None and evaluation_file.exists():
+        if evaluation_file is not None and _cached(evaluation_file):
             shutil.copyfile(evaluation_file, analyses_dir / "evaluation.json")
         else:
             (analyses_dir / "evaluation.json").write_text("[]", encoding="utf-8")
@@ -390,14 +425,14 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
         _execute(notebooks / "report.ipynb", report_nb,
                  {"conference_dir": str(root), "analyses_dir": str(analyses_dir),
                   "report_language": report_language, "build_date": build_date},
-                 notebooks, "the report notebook", failed_dir, None)
+                 notebooks, "the report notebook", output, None)
         timings["report"] = time.perf_counter() - t
         say("report notebook executed")
 
         # 5. exports
         import nbformat
 
-        from . import aggregate, pages
+        from . import aggregate, exports, pages
 
         notebook = nbformat.read(str(report_nb), as_version=4)
         t = time.perf_counter()
@@ -414,18 +449,12 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
         del html
 
         report = aggregate.build(conference, analyses, provenance=record)
-        findings = aggregate.findings_table(report)
-        findings.to_csv(staging / FINDINGS_CSV, index=False, float_format="%.3f", lineterminator="\n")
-        aggregate.sessions_table(report).to_csv(staging / SESSIONS_CSV, index=False, lineterminator="\n")
-        (staging / FINDINGS_JSON).write_text(json.dumps(
-            {"conference": conference.title, "build_date": build_date, "codebook_sha256": report.codebook.sha256,
-             "findings": aggregate.findings_records(report)}, ensure_ascii=False, indent=1, allow_nan=False) + "\n",
-            encoding="utf-8")
+        exports.write_all(staging, report, build_date)
         labels = {t.id: t.label(report_language) for t in report.codebook.themes}
         pages.write_pages(staging, analyses, labels, report_language, conference.title)
         warnings = report.warnings
         timings["total"] = time.perf_counter() - started
-        files = sorted(p for p in staging.iterdir() if p.is_file())
+        files = sorted(p for p in staging.iterdir() if p.is_file() and p.name != publishing.STAGING_MARKER)
         manifest = {
             "conference": conference.title,
             "build_date": build_date,
@@ -441,12 +470,10 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
         }
         (staging / MANIFEST_JSON).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                              encoding="utf-8")
-        publish(staging, output)
+        warnings = warnings + publishing.publish(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    if failed_dir.exists():
-        shutil.rmtree(failed_dir, ignore_errors=True)  # a good build clears the last failure
-    files = sorted(p for p in output.iterdir() if p.is_file())
+    files = sorted(p for p in output.iterdir() if p.is_file() and p.name != publishing.MARKER)
     return BuildResult(output=output, files=files, timings=timings, warnings=warnings,
                        executed=[s.id for s in todo])

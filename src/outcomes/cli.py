@@ -1,14 +1,17 @@
 """The ``outcomes`` command: a thin click group over the library.
 
-Exit status: 0 success; 1 the build failed (a notebook, the HTML or the PDF);
-2 bad input (a manifest, transcript, codebook or curation file) or bad usage.
-Errors are one line on standard error, never a traceback.
+Exit status: 0 success; 1 the build failed (a notebook, the HTML or the PDF, a full or
+read-only disk, another build publishing to the same folder); 2 bad input (a manifest,
+transcript, codebook or curation file), an output folder outcomes may not use, or bad usage.
+Errors are one line on standard error, never a traceback. Text read from a file is shown
+with its control characters escaped, so a transcript cannot drive the terminal.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import Optional
 
@@ -18,6 +21,18 @@ from .errors import InputError, OutcomesError
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+# C0 and C1 controls, DEL, and the bidi embeddings, overrides and isolates: in a terminal they
+# move the cursor, recolour, retitle the window or reorder the line.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Return ``text`` with every control character written as an escape (``\\x1b``, ``\\u202e``)."""
+    return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), str(text))
+
+
+def _say(text: str) -> None:
+    click.echo(printable(text), err=True)
 
 
 class _Failure(click.ClickException):
@@ -28,11 +43,22 @@ class _Failure(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:
-        click.echo(f"outcomes: error: {self.format_message()}", err=True)
+        _say(f"outcomes: error: {self.format_message()}")
 
 
 def _fail(exc: OutcomesError) -> _Failure:
     return _Failure(str(exc), EXIT_BAD_INPUT if isinstance(exc, InputError) else EXIT_FAILED)
+
+
+def _date(value: Optional[str]) -> Optional[str]:
+    from .build import check_build_date
+
+    if value is None:
+        return None
+    try:
+        return check_build_date(value)
+    except InputError as exc:
+        raise click.BadParameter(printable(exc.message)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,7 +76,8 @@ def main() -> None:
 @click.option("--report-language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
               help="Language of headings, captions, dates and numbers (quotes stay as spoken).")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF (no Chromium needed).")
-@click.option("--build-date", default=None, help="Date printed on the title page (YYYY-MM-DD) [default: today].")
+@click.option("--build-date", default=None, callback=lambda ctx, param, value: _date(value),
+              help="Date printed on the title page (YYYY-MM-DD) [default: today].")
 @click.option("--force", is_flag=True, help="Ignore the cache: analyse and execute everything again.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary: print only the published files.")
 def build(conference_dir: str, output: Optional[str], jobs: Optional[int], report_language: str, no_pdf: bool,
@@ -72,14 +99,14 @@ def build(conference_dir: str, output: Optional[str], jobs: Optional[int], repor
                        "rerun with OUTCOMES_DEBUG=1 for the traceback and report it)", EXIT_FAILED) from None
     if not quiet:
         for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            _say(f"warning: {warning}")
         stages = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
         click.echo(f"  time: {stages}", err=True)
         if result.up_to_date:
             click.echo("  the published report is up to date: nothing was run", err=True)
     for path in result.files:
         if path.suffix in (".html", ".pdf") or quiet is False:
-            click.echo(str(path))
+            click.echo(printable(str(path)))
 
 
 @main.command()
@@ -96,12 +123,12 @@ def validate(conference_dir: str) -> None:
     errors: list = []
     warnings = check_inputs(conference, errors)
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _say(f"warning: {warning}")
     if errors:
         for error in errors[:-1]:
-            click.echo(f"outcomes: error: {error}", err=True)
+            _say(f"outcomes: error: {error}")
         raise _fail(errors[-1])
-    click.echo(f"{conference_dir}: ok ({len(conference.sessions)} sessions)")
+    click.echo(printable(f"{conference_dir}: ok ({len(conference.sessions)} sessions)"))
 
 
 @main.command()
@@ -124,14 +151,14 @@ def turns(file: str, fmt: str, lang: str, reader: Optional[str]) -> None:
     except OutcomesError as exc:
         raise _fail(exc) from None
     for warning in transcript.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _say(f"warning: {warning}")
     if lang == "auto":
         from .language import detect
 
         try:
             click.echo(f"language: {detect(t.text for t in transcript.turns)} (detected)", err=True)
         except ValueError as exc:
-            click.echo(f"warning: {file}: {exc}", err=True)
+            _say(f"warning: {file}: {exc}")
     for turn in transcript.turns:
         record = {"speaker": turn.speaker, "delegation": turn.delegation, "start": turn.start, "end": turn.end,
                   "text": turn.text, "line": turn.line}
@@ -140,7 +167,7 @@ def turns(file: str, fmt: str, lang: str, reader: Optional[str]) -> None:
         else:
             when = "" if turn.start is None else f"{turn.start:8.1f}"
             who = turn.speaker + (f" ({turn.delegation})" if turn.delegation else "")
-            click.echo(f"{turn.line:>5} {when:>8}  {who}: {turn.text[:100]}")
+            click.echo(printable(f"{turn.line:>5} {when:>8}  {who}: {turn.text[:100]}"))
 
 
 @main.command()
@@ -180,7 +207,7 @@ def themes(paths, lang: str, fmt: str, codebook_path: str) -> None:
                 click.echo(json.dumps(record, ensure_ascii=False))
             else:
                 scores = " ".join(f"{t}={record['scores'][t]:.2f}" for t in record["themes"])
-                click.echo(f"{path}:{record['turn']} {record['speaker']}: {scores} | {record['text'][:110]}")
+                click.echo(printable(f"{path}:{record['turn']} {record['speaker']}: {scores} | {record['text'][:110]}"))
 
 
 @main.command()

@@ -2,7 +2,9 @@
 
 A quote in the HTML report links to ``sessions/<session>.html#<finding id>``, so
 a reader can see what was said around it. The pages are self-contained (the
-report's stylesheet inlined) and escape everything they show.
+report's stylesheet inlined), escape everything they show and isolate every
+piece of input text for the bidirectional algorithm (see
+:func:`outcomes.sections.isolate`).
 """
 
 from __future__ import annotations
@@ -28,13 +30,16 @@ def _style() -> str:
 
 def session_page(analysis: SessionAnalysis, labels: Dict[str, str], language: str, conference_title: str) -> str:
     """Return the HTML page of one session's transcript."""
+    # imported here because sections imports this module for link()
+    from .sections import isolate
+
     s = analysis.session
     by_turn: Dict[int, List[dict]] = {}
     for sentence in analysis.sentences:
         by_turn.setdefault(sentence["turn"], []).append(sentence)
     turns = []
     for turn in analysis.turns:
-        who = escape(turn["speaker"]) + (f" ({escape(turn['delegation'])})" if turn["delegation"] else "")
+        who = isolate(turn["speaker"]) + (f" ({isolate(turn['delegation'])})" if turn["delegation"] else "")
         when = clock(turn["start"])
         meta = f'{escape(text(language, "time"))} {when} · ' if when else ""
         sentences = []
@@ -43,9 +48,9 @@ def session_page(analysis: SessionAnalysis, labels: Dict[str, str], language: st
             cls = "sentence themed" if themes else "sentence"
             title = f' title="{escape(themes, quote=True)}"' if themes else ""
             sentences.append(f'<span id="{escape(sentence["id"], quote=True)}" class="{cls}"{title}>'
-                             f'{escape(sentence["text"])}</span>')
+                             f'{isolate(sentence["text"])}</span>')
         turns.append(f'<div class="turn" id="t-{turn["index"]}"><p class="who"><strong>{who}</strong> '
-                     f'<span class="meta">{meta}{escape(analysis.source["path"])}:{turn["line"]}</span></p>'
+                     f'<span class="meta">{meta}{isolate(analysis.source["path"])}:{turn["line"]}</span></p>'
                      f'<p lang="{escape(s["language"])}">{" ".join(sentences)}</p></div>')
     title = f'{s["id"]}. {s["title"]}'
     return f"""<!DOCTYPE html>
@@ -57,10 +62,10 @@ def session_page(analysis: SessionAnalysis, labels: Dict[str, str], language: st
 .sentence.themed {{ background: #eef5fb; }} .sentence:target {{ background: #ffe9a8; outline: 2px solid #e0b000; }}
 </style></head>
 <body class="outcomes-report"><main>
-<p class="doc-kind"><a href="../outcomes-report.html">{escape(conference_title)}</a></p>
-<h1>{escape(title)}</h1>
+<p class="doc-kind"><a href="../outcomes-report.html">{isolate(conference_title)}</a></p>
+<h1>{escape(s["id"])}. {isolate(s["title"])}</h1>
 <p class="when">{escape(date(s["date"], language))}{escape(", " + s["start"] + "–" + s["end"] if s.get("start") else "")}
- · {escape(text(language, "chair"))}: {escape(s.get("chair") or "—")}</p>
+ · {escape(text(language, "chair"))}: {isolate(s.get("chair")) or "—"}</p>
 {"".join(turns)}
 </main></body></html>
 """

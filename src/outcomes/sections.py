@@ -1,8 +1,11 @@
 """The report's chapters as HTML fragments, for the report notebook to display.
 
-Everything that comes from a transcript or the manifest is escaped here: text
-is data and never becomes markup. Paragraphs are numbered through the whole
-document, in the style of OPCW reports.
+Everything that comes from a transcript, the manifest, the codebook or the
+curation is escaped here: text is data and never becomes markup. It is also
+isolated for the bidirectional algorithm (:func:`isolate`), so that a right-to-left
+override in a speaker's name cannot reorder the attribution or the finding id
+around it. Paragraphs are numbered through the whole document, in the style of
+OPCW reports.
 """
 
 from __future__ import annotations
@@ -39,10 +42,36 @@ class HTMLFragment:
 
 
 def _e(value) -> str:
-    """Escape any value for HTML; None and NaN become empty."""
+    """Escape any value for HTML; None and NaN become empty.
+
+    Use it alone for attribute values and for the report's own strings; text
+    content that comes from the input goes through :func:`isolate`.
+    """
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return escape(str(value), quote=True)
+
+
+def isolate(value) -> str:
+    """Return input text as HTML content: escaped and wrapped in ``<bdi>``.
+
+    A ``<bdi>`` is a bidi isolate with ``dir="auto"``: its text takes its
+    direction from its first strong character, and an override or embedding
+    it holds (U+202A-U+202E, U+2066-U+2069, U+200F...) ends at its boundary,
+    so nothing outside it is reordered. Empty values give no element.
+
+    Parameters
+    ----------
+    value : object
+        A name, title, quote... None and NaN count as empty.
+
+    Returns
+    -------
+    str
+        HTML.
+    """
+    text = _e(value)
+    return f"<bdi>{text}</bdi>" if text else ""
 
 
 class ReportView:
@@ -75,6 +104,16 @@ class ReportView:
         """Return a number formatted for the view's language."""
         return number(value, self.language)
 
+    def markup(self, key: str, **html: str) -> str:
+        """Return report string ``key`` as HTML, its placeholders filled with ``html`` (already HTML).
+
+        The string itself is escaped; each value goes in as given, so that input
+        text can arrive isolated (see :func:`isolate`).
+        """
+        # formatted with its own placeholders, the string comes back as the template
+        template = self.t(key, **{name: "{" + name + "}" for name in html})
+        return _e(template).format(**html)
+
     def para(self, html: str, cls: str = "", anchor: str = "") -> str:
         """Return a numbered paragraph (``html`` and ``anchor`` must already be escaped)."""
         self._paragraph += 1
@@ -91,7 +130,7 @@ class ReportView:
                 f"<figcaption>{_e(caption)}</figcaption></figure>")
 
     def table(self, frame: pd.DataFrame, headers: Sequence[str], cls: str = "") -> str:
-        """Return a table with escaped cells; numeric columns (and their headers) align right."""
+        """Return a table with escaped cells, text cells isolated; numeric columns (and their headers) align right."""
 
         def numeric(value) -> bool:
             return isinstance(value, (int, float)) and not isinstance(value, bool) or (
@@ -103,26 +142,32 @@ class ReportView:
                  any(numeric(row[i]) for row in rows) for i in range(len(headers))]
         head = "".join(f'<th class="{"num" if right[i] else ""}">{_e(h)}</th>' for i, h in enumerate(headers))
         thead = f"<thead><tr>{head}</tr></thead>" if any(headers) else ""
-        body = "".join("<tr>" + "".join(f'<td class="{"num" if right[i] else ""}">{_e(v)}</td>'
+        # a numeric cell holds only digits and separators, so no bidi control; any other cell may be input text
+        cells = [_e if right[i] else isolate for i in range(len(headers))]
+        body = "".join("<tr>" + "".join(f'<td class="{"num" if right[i] else ""}">{cells[i](v)}</td>'
                                         for i, v in enumerate(row)) + "</tr>" for row in rows)
         return f'<table class="data {cls}">{thead}<tbody>{body}</tbody></table>'
 
     def attribution(self, row) -> str:
-        """Return "Speaker (Delegation), session S01, 0:12:03" for a finding."""
-        delegation = f" ({row['delegation']})" if row.get("delegation") else ""
+        """Return "Speaker (Delegation), session S01, 0:12:03" for a finding, as HTML."""
+        # isolate() is empty for None and for the NaN that a missing delegation becomes in some tables
+        delegation = isolate(row.get("delegation"))
+        delegation = f" ({delegation})" if delegation else ""
         when = clock(row.get("start"))
-        return self.t("said_by", speaker=row["speaker"], delegation=delegation, session=row["session"],
-                      time=f", {when}" if when else "")
+        # the session id is not isolated: the manifest's schema allows only [A-Za-z0-9_.-] in it
+        return self.markup("said_by", speaker=isolate(row["speaker"]), delegation=delegation,
+                           session=_e(row["session"]), time=_e(f", {when}") if when else "")
 
     def quote(self, row, tag: str = "") -> str:
         """Return a numbered verbatim quote with its attribution and finding id (all escaped).
 
         ``tag``, already escaped HTML, goes before the quote (the theme of a key message).
         """
-        summary = f'<span class="summary">{_e(row["summary"])}</span> ' if row.get("summary") else ""
+        summary = f'<span class="summary">{isolate(row["summary"])}</span> ' if row.get("summary") else ""
         source = f'<a class="source" href="{pages.link(row["session"], row["id"])}">{_e(self.t("in_context"))}</a>'
-        body = (f'{tag}{summary}<q lang="{_e(row["language"])}">{_e(row["text"])}</q> '
-                f'<span class="attribution">— {_e(self.attribution(row))} '
+        # the quote marks stay outside the isolate, in the report's direction
+        body = (f'{tag}{summary}<q lang="{_e(row["language"])}">{isolate(row["text"])}</q> '
+                f'<span class="attribution">— {self.attribution(row)} '
                 f'<span class="finding-id">[{_e(row["id"])}]</span> {source}</span>')
         return self.para(body, "quote", anchor=f'f-{_e(row["id"])}')
 
@@ -139,18 +184,19 @@ class ReportView:
         notice = ""
         if c.illustrative:
             notice = (f'<div class="notice"><strong>{_e(self.t("illustrative"))}.</strong> '
-                      f"{_e(c.illustrative_notice)}</div>")
-        organisers = "<br/>".join(_e(o) for o in c.organisers)
-        languages = ", ".join(_e(language_name(code, self.language)) for code in c.languages)
+                      f"{isolate(c.illustrative_notice)}</div>")
+        organisers = "<br/>".join(isolate(o) for o in c.organisers)
+        # an unknown code is shown as the manifest writes it
+        languages = ", ".join(isolate(language_name(code, self.language)) for code in c.languages)
         html = f"""<section class="title-page" id="title">
 <p class="doc-kind">{_e(self.t("report"))}</p>
-<h1 class="doc-title">{_e(c.title)}</h1>
-<p class="doc-sub">{_e(c.venue)} · {_e(date_range(c.start, c.end, self.language))}</p>
+<h1 class="doc-title">{isolate(c.title)}</h1>
+<p class="doc-sub">{isolate(c.venue)} · {_e(date_range(c.start, c.end, self.language))}</p>
 <table class="meta">
 <tr><th>{_e(self.t("organisers"))}</th><td>{organisers}</td></tr>
 <tr><th>{_e(self.t("languages"))}</th><td>{languages}</td></tr>
 <tr><th>{_e(self.t("status"))}</th><td class="status-{_e(cur.status)}">{_e(self.t(cur.status))}</td></tr>
-<tr><th>{_e(self.t("version"))}</th><td>{_e(cur.version)}</td></tr>
+<tr><th>{_e(self.t("version"))}</th><td>{isolate(cur.version)}</td></tr>
 <tr><th>{_e(self.t("built"))}</th><td class="build-date">{_e(self.build_date)}</td></tr>
 </table>
 {notice}
@@ -164,7 +210,7 @@ class ReportView:
             title = self.t(f"ch_{key}")
             sub = ""
             if key == "themes":
-                sub = "<ol>" + "".join(f'<li><a href="#theme-{_e(t)}">{_e(self.labels[t])}</a></li>'
+                sub = "<ol>" + "".join(f'<li><a href="#theme-{_e(t)}">{isolate(self.labels[t])}</a></li>'
                                        for t in self.report.theme_ids) + "</ol>"
             if key == "annexes":
                 sub = "<ol class='annexes'>" + "".join(
@@ -182,11 +228,12 @@ class ReportView:
         body: List[str] = []
         if r.curation.executive_summary:
             for paragraph in r.curation.executive_summary.split("\n\n"):
-                body.append(self.para(_e(paragraph.strip())))
-        body.append(self.para(_e(self.t(
-            "summary_auto", sessions=self.n(f["sessions"]), days=self.n(f["days"]), languages=self.n(f["languages"]),
-            speakers=self.n(f["speakers"]), delegations=self.n(f["delegations"]), words=self.n(f["words"]),
-            top=self.labels[top["theme"]], share=percent(top["share"], self.language)))))
+                body.append(self.para(isolate(paragraph.strip())))
+        body.append(self.para(self.markup(
+            "summary_auto", sessions=_e(self.n(f["sessions"])), days=_e(self.n(f["days"])),
+            languages=_e(self.n(f["languages"])), speakers=_e(self.n(f["speakers"])),
+            delegations=_e(self.n(f["delegations"])), words=_e(self.n(f["words"])),
+            top=isolate(self.labels[top["theme"]]), share=_e(percent(top["share"], self.language)))))
         figures_table = pd.DataFrame([
             (self.t("sessions"), self.n(f["sessions"])), (self.t("days"), self.n(f["days"])),
             (self.t("speakers"), self.n(f["speakers"])), (self.t("delegations"), self.n(f["delegations"])),
@@ -205,16 +252,17 @@ class ReportView:
             body.append(f'<p class="note">{_e(self.t("key_messages_auto"))}</p>')
             for row in messages.to_dict("records"):
                 finding = r.findings[(r.findings["id"] == row["evidence"]) & (r.findings["theme"] == row["theme"])]
-                tag = f'<span class="theme-tag">{_e(self.labels[row["theme"]])}</span> '
+                tag = f'<span class="theme-tag">{isolate(self.labels[row["theme"]])}</span> '
                 body.append(self.quote(finding.iloc[0].to_dict(), tag))
         else:
             for row in messages.to_dict("records"):
                 evidence = ""
                 if row["evidence"]:
-                    links = ", ".join(f'<a href="#f-{_e(i.strip())}">{_e(i.strip())}</a>'
+                    # curated ids are typed by the rapporteur: input text like any other
+                    links = ", ".join(f'<a href="#f-{_e(i.strip())}">{isolate(i.strip())}</a>'
                                       for i in row["evidence"].split(","))
                     evidence = f' <span class="finding-id">[{links}]</span>'
-                body.append(self.para(f"<strong>{_e(row['text'])}</strong>{evidence}", "key-message"))
+                body.append(self.para(f"<strong>{isolate(row['text'])}</strong>{evidence}", "key-message"))
         return self.chapter("summary", self.t("ch_summary"), body)
 
     def themes_chapter(self) -> HTMLFragment:
@@ -237,13 +285,15 @@ class ReportView:
             body.append(self.figure(svg, "fig_cooccurrence", self.t("fig_cooccurrence_alt")))
         for theme in r.codebook.themes:
             row = r.prominence[r.prominence["theme"] == theme.id].iloc[0]
-            body.append(f'<section class="theme" id="theme-{_e(theme.id)}"><h2>{_e(self.labels[theme.id])}</h2>')
-            body.append(self.para(_e(self.t("theme_intro", label=self.labels[theme.id], findings=self.n(row["findings"]),
-                                                speakers=self.n(row["speakers"]), sessions=self.n(row["sessions"]),
-                                                total=self.n(len(r.sessions))))))
+            body.append(f'<section class="theme" id="theme-{_e(theme.id)}"><h2>{isolate(self.labels[theme.id])}</h2>')
+            body.append(self.para(self.markup("theme_intro", label=isolate(self.labels[theme.id]),
+                                              findings=_e(self.n(row["findings"])),
+                                              speakers=_e(self.n(row["speakers"])),
+                                              sessions=_e(self.n(row["sessions"])),
+                                              total=_e(self.n(len(r.sessions))))))
             scope = theme.descriptions.get(self.language) or theme.descriptions.get("en", "")
             if scope:
-                body.append(f'<p class="scope"><em>{_e(self.t("theme_scope"))}:</em> {_e(scope)}</p>')
+                body.append(f'<p class="scope"><em>{_e(self.t("theme_scope"))}:</em> {isolate(scope)}</p>')
             body.append(f'<h3>{_e(self.t("where"))}</h3>')
             where = r.sessions[["session", "title", theme.id]].sort_values(
                 [theme.id, "session"], ascending=[False, True], kind="mergesort")
@@ -272,13 +322,14 @@ class ReportView:
                     if counts[t] >= 3][:3]
             when = f"{date(s['date'], self.language)}" + (f", {s['start']}–{s['end']}" if s.get("start") else "")
             body.append(f'<section class="session" id="session-{_e(s["session"])}">'
-                        f'<h2>{_e(s["session"])}. {_e(s["title"])}</h2><p class="when">{_e(when)}</p>')
-            body.append(self.para(_e(self.t("session_intro", chair=s["chair"] or "—", speakers=self.n(s["speakers"]),
-                                             words=self.n(s["words"]),
-                                             themes=", ".join(main) if main else self.t("no_themes")))))
+                        f'<h2>{_e(s["session"])}. {isolate(s["title"])}</h2><p class="when">{_e(when)}</p>')
+            themes = ", ".join(isolate(label) for label in main) if main else _e(self.t("no_themes"))
+            body.append(self.para(self.markup("session_intro", chair=isolate(s["chair"]) or "—",
+                                              speakers=_e(self.n(s["speakers"])), words=_e(self.n(s["words"])),
+                                              themes=themes)))
             speakers = sorted({(t["speaker"], t["delegation"] or "") for t in analysis.turns})
-            listing = "; ".join(f"{name} ({d})" if d else name for name, d in speakers)
-            body.append(f'<p class="speakers"><em>{_e(self.t("speakers"))}:</em> {_e(listing)}</p>')
+            listing = "; ".join(f"{isolate(name)} ({isolate(d)})" if d else isolate(name) for name, d in speakers)
+            body.append(f'<p class="speakers"><em>{_e(self.t("speakers"))}:</em> {listing}</p>')
             picks = (r.findings[r.findings["session"] == s["session"]]
                      .sort_values(["score", "n_cues", "turn", "id"], ascending=[False, False, True, True], kind="mergesort")
                      .drop_duplicates("id"))
@@ -304,7 +355,7 @@ class ReportView:
         body = [self.para(_e(self.t("proposals_intro")))]
         for theme in r.theme_ids:
             proposals = r.proposals[r.proposals["theme"] == theme]
-            body.append(f'<h2>{_e(self.labels[theme])} ({self.n(len(proposals))})</h2>')
+            body.append(f'<h2>{isolate(self.labels[theme])} ({self.n(len(proposals))})</h2>')
             if not len(proposals):
                 body.append(f'<p class="note">{_e(self.t("no_proposals"))}</p>')
             for row in proposals.to_dict("records"):
@@ -375,7 +426,7 @@ class ReportView:
             counts = ", ".join(f"{lang}: {len(terms)}" for lang, terms in sorted(theme.terms.items()))
             rows.append((theme.id, theme.label(self.language), counts))
         body.append(self.table(pd.DataFrame(rows), [self.t("theme"), self.t("title"), self.t("terms")], "compact"))
-        body.append(f'<p class="note">{_e(self.t("threshold"))}: {cb.threshold:g} · {_e(Path(cb.path).name)} '
+        body.append(f'<p class="note">{_e(self.t("threshold"))}: {cb.threshold:g} · {isolate(Path(cb.path).name)} '
                     f'(SHA-256 {_e(cb.sha256[:16])}…)</p>')
         body.append(self.para(_e(self.t("classifier_text", weight=f"{MODEL_WEIGHT:g}"))))
         body.append(f'<h3>{_e(self.t("method_accuracy"))}</h3>')
@@ -405,7 +456,9 @@ class ReportView:
         body.append(f'<section class="annex" id="annex-warnings"><h2>{_e(self.t("annex_warnings"))}</h2>')
         if r.warnings:
             body.append(self.para(_e(self.t("warnings_text"))))
-            body.append('<ul class="warnings">' + "".join(f"<li><code>{_e(w)}</code></li>" for w in r.warnings) + "</ul>")
+            # a warning mixes our words with input text; the item is its own bidi paragraph
+            body.append('<ul class="warnings">' + "".join(f"<li><code>{isolate(w)}</code></li>" for w in r.warnings)
+                        + "</ul>")
         else:
             body.append(self.para(_e(self.t("no_warnings"))))
         body.append("</section>")
