@@ -210,35 +210,109 @@ def themes(paths, lang: str, fmt: str, codebook_path: str) -> None:
                 click.echo(printable(f"{path}:{record['turn']} {record['speaker']}: {scores} | {record['text'][:110]}"))
 
 
-@main.command()
-@click.option("--split", type=click.Choice(["test", "dev"]), default="test", show_default=True,
-              help="test is the frozen held-out split; dev is the tuning split.")
-@click.option("--lang", "languages", multiple=True, type=click.Choice(["en", "fr"]),
-              help="Languages to score [default: en and fr].")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def evaluate(split: str, languages, fmt: str) -> None:
-    """Score theme extraction on the gold data: precision, recall, F1 and Cohen's kappa per theme and language."""
+def _realtext_lines(table) -> list:
+    """Return the real-text table as text lines: per language and part, each theme and the macro row."""
+    lines = [f"{'language':<9}{'part':<6}{'theme':<21}{'precision':>10}{'recall':>8}{'F1':>7}  {'95% interval':<14}"
+             f"{'kappa':>6}{'support':>9}{'predicted':>10}"]
+    for row in table.itertuples():
+        lines.append(f"{row.language:<9}{row.part:<6}{row.theme:<21}{row.precision:>10.3f}{row.recall:>8.3f}"
+                     f"{row.f1:>7.3f}  {f'[{row.f1_low:.3f}, {row.f1_high:.3f}]':<14}{row.kappa:>6.3f}"
+                     f"{row.support:>9}{row.predicted:>10}")
+    return lines
+
+
+def _gold_lines(table, split: str) -> list:
+    """Return the own-gold table as text lines, with the verdict on the targets or the dev caveat."""
+    sizes = ", ".join(f"{l}: {n} sentences" for l, n in table.groupby("language")["sentences"].first().items())
+    lines = [f"split: {split} ({sizes})",
+             f"{'language':<9}{'theme':<21}{'precision':>10}{'recall':>8}{'F1':>7}{'kappa':>7}{'support':>9}"]
+    for row in table.itertuples():
+        lines.append(f"{row.language:<9}{row.theme:<21}{row.precision:>10.3f}{row.recall:>8.3f}{row.f1:>7.3f}"
+                     f"{row.kappa:>7.3f}{row.support:>9}")
+    if split == "test":
+        from .evaluation import targets
+
+        lines += [f"target {language}: {verdict}" for language, verdict in targets(table).items()]
+    else:
+        lines.append("note: the dev split was used to tune the codebook and train the classifier; "
+                     "its scores are optimistic. Use --split test for accuracy.")
+    return lines
+
+
+def _records(frame):
+    """Return a table as JSON-ready records rounded to 4 places, or None for no table."""
+    return None if frame is None else json.loads(frame.round(4).to_json(orient="records"))
+
+
+def _realtext_errors(languages, folder):
+    """Return the dev part's errors by cue, all languages in one table."""
+    import pandas as pd
+
     from . import evaluation
 
+    frames = []
+    for language in languages:
+        table = evaluation.cue_table(evaluation.realtext_errors(language, folder))
+        table.insert(0, "language", language)
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True) if frames else None
+
+
+@main.command()
+@click.option("--split", type=click.Choice(["test", "dev"]), default="test", show_default=True,
+              help="Own gold: test is the frozen held-out split; dev is the tuning split.")
+@click.option("--part", type=click.Choice(["both", "test", "dev"]), default="both", show_default=True,
+              help="Real text: the frozen test part of the document split, the dev part (may be tuned on), or both.")
+@click.option("--lang", "languages", multiple=True, type=click.Choice(["en", "fr"]),
+              help="Languages to score [default: en and fr].")
+@click.option("--realtext", "realtext_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder of the real texts [default: $OUTCOMES_REALTEXT, else ../shared/realtext beside the project].")
+@click.option("--errors", "show_errors", is_flag=True,
+              help="Also count the real text's dev-part false positives and negatives by the cue that fired.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def evaluate(split: str, part: str, languages, realtext_dir: Optional[str], show_errors: bool, fmt: str) -> None:
+    """Score theme extraction: on real text (the headline), then on the project's own gold sentences.
+
+    Real text is third-party paragraphs read by path, scored per paragraph (the union of its
+    sentences' themes) with a 95% bootstrap interval of F1; it is skipped, in one line, when absent.
+    Both measures give precision, recall, F1 and Cohen's kappa per theme and language.
+    """
+    import time
+
+    from . import evaluation, realtext
+
     languages = list(languages) or ["en", "fr"]
+    parts = ["dev", "test"] if part == "both" else [part]
+    present = [language for language in languages if realtext.available(language, realtext_dir)]
+    missing = realtext.missing_message(languages, realtext_dir) if len(present) < len(languages) else None
+    timings = {}
     try:
+        started = time.perf_counter()
+        real = evaluation.evaluate_realtext(present, parts, realtext_dir) if present else None
+        errors = _realtext_errors(present, realtext_dir) if show_errors and present else None
+        timings["real text"] = time.perf_counter() - started
+        started = time.perf_counter()
         table = evaluation.evaluate(languages, split)
+        timings["own gold"] = time.perf_counter() - started
     except OutcomesError as exc:
         raise _fail(exc) from None
     if fmt == "json":
-        click.echo(table.round(4).to_json(orient="records", indent=1))
+        if missing:
+            _say(missing)
+        click.echo(json.dumps({"realtext": _records(real), "realtext_missing": missing,
+                               "realtext_errors_dev": _records(errors), "gold": _records(table)}, indent=1))
         return
-    click.echo(f"split: {split} ({', '.join(f'{l}: {n} sentences' for l, n in table.groupby('language')['sentences'].first().items())})")
-    click.echo(f"{'language':<9}{'theme':<21}{'precision':>10}{'recall':>8}{'F1':>7}{'kappa':>7}{'support':>9}")
-    for row in table.itertuples():
-        click.echo(f"{row.language:<9}{row.theme:<21}{row.precision:>10.3f}{row.recall:>8.3f}{row.f1:>7.3f}"
-                   f"{row.kappa:>7.3f}{row.support:>9}")
-    if split == "test":
-        for language, verdict in evaluation.targets(table).items():
-            click.echo(f"target {language}: {verdict}")
-    else:
-        click.echo("note: the dev split was used to tune the codebook and train the classifier; "
-                   "its scores are optimistic. Use --split test for accuracy.")
+    lines = [] if real is None else [
+        "real text (headline; per paragraph, F1 with a 95% bootstrap interval over paragraphs):",
+        *_realtext_lines(real)]
+    lines += [missing] if missing else []
+    if errors is not None:
+        lines += ["", "dev-part errors by cue (paragraphs holding the cue):",
+                  f"{'language':<9}{'theme':<21}{'error':<7}{'paragraphs':>10}  cue"]
+        lines += [f"{r.language:<9}{r.theme:<21}{r.error:<7}{r.paragraphs:>10}  {r.cue}" for r in errors.itertuples()]
+    for line in lines + ["", "own gold (sentences written for the project; a second figure):"] + _gold_lines(table, split):
+        click.echo(printable(line))
+    click.echo("  time: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()), err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,8 +1,15 @@
-"""Measure theme extraction against the gold data: precision, recall, F1 and Cohen's kappa.
+"""Measure theme extraction against gold labels: precision, recall, F1 and Cohen's kappa.
 
-Gold data lives in ``data/gold/`` (see its ``GUIDELINES.md``): ``<lang>-dev.jsonl``
-may be used for tuning; ``<lang>-test.jsonl`` is the frozen held-out split,
-only ever scored here.
+Two measures, the first the headline:
+
+- **Real text** (:func:`evaluate_realtext`): third-party paragraphs read by path (see
+  :mod:`outcomes.realtext`), scored per paragraph (a paragraph carries the union of
+  its sentences' themes), on the frozen dev and test parts of a split by document,
+  with a bootstrap interval over paragraphs for F1. :func:`realtext_errors` and
+  :func:`cue_table` lay out the dev part's errors by the cue that fired.
+- **The project's own gold** (:func:`evaluate`): sentences in ``data/gold/`` (see its
+  ``GUIDELINES.md``): ``<lang>-dev.jsonl`` may be used for tuning;
+  ``<lang>-test.jsonl`` is the frozen held-out split, only ever scored here.
 """
 
 from __future__ import annotations
@@ -243,3 +250,260 @@ def summary(table: pd.DataFrame) -> Dict[str, Dict[str, float]]:
         result[language] = {"macro_f1": round(float(macro["f1"]), 3), "min_f1": round(float(per_theme["f1"].min()), 3),
                             "kappa": round(float(macro["kappa"]), 3)}
     return result
+
+
+# --- Real text: paragraph level, with intervals and the errors by cue -------------------------------
+
+BOOTSTRAP_RESAMPLES = 1000
+BOOTSTRAP_SEED = 7
+#: Shown for a false negative with no cue of its theme at all (not even one under the threshold).
+NO_CUE = "(no cue)"
+#: The cue term under which the theme tagger lists its trained classifier (see :mod:`outcomes.nlp.themes`).
+CLASSIFIER = "classifier"
+
+
+@dataclass
+class ParagraphPrediction:
+    """The themes the pipeline gives a paragraph and, per theme, the cues behind them.
+
+    ``fired`` holds the cues (codebook terms, or "classifier") of a theme in the
+    sentences that carry it; ``weak`` those in sentences that do not (under the
+    threshold), which is what a false negative had to go on.
+    """
+
+    themes: List[str]
+    fired: Dict[str, List[str]]
+    weak: Dict[str, List[str]]
+
+
+def explain(nlp, texts: Iterable[str]) -> List[ParagraphPrediction]:
+    """Return the themes of each text (the union over its sentences) with the cues of each theme."""
+    results = []
+    for doc in nlp.pipe(texts, batch_size=64):
+        fired: Dict[str, set] = {}
+        weak: Dict[str, set] = {}
+        for sent in doc.sents:
+            tagged = set(sent._.themes or [])
+            for cue in sent._.theme_cues or []:
+                target = fired if cue["theme"] in tagged else weak
+                target.setdefault(cue["theme"], set()).add(cue["term"])
+        results.append(ParagraphPrediction(sorted(fired), {t: sorted(c) for t, c in fired.items()},
+                                           {t: sorted(c) for t, c in weak.items()}))
+    return results
+
+
+def _indicators(labels: Sequence[Sequence[str]], themes: Sequence[str]):
+    """Return a boolean matrix, one row per item and one column per theme."""
+    import numpy as np
+
+    return np.array([[theme in found for theme in themes] for found in labels], dtype=bool).reshape(-1, len(themes))
+
+
+def f1_intervals(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]], themes: Sequence[str],
+                 resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED,
+                 level: float = 0.95) -> pd.DataFrame:
+    """Return a percentile bootstrap interval of each theme's F1 and of the macro-F1, over items.
+
+    Every resample draws the items with replacement once for all themes, so the
+    macro interval is that of the macro-F1 itself, not a mix of theme intervals.
+
+    Parameters
+    ----------
+    gold, predicted : sequence of sequence of str
+        The themes of each item.
+    themes : sequence of str
+        The themes to score.
+    resamples : int
+        Bootstrap resamples.
+    seed : int
+        Seed of :func:`numpy.random.default_rng`: the same inputs give the same interval.
+    level : float
+        The interval's coverage.
+
+    Returns
+    -------
+    DataFrame
+        Columns theme, f1_low, f1_high; one row per theme, then "macro".
+    """
+    import numpy as np
+
+    g, p = _indicators(gold, themes), _indicators(predicted, themes)
+    n = len(g)
+    if n == 0:
+        return pd.DataFrame({"theme": [*themes, "macro"], "f1_low": float("nan"), "f1_high": float("nan")})
+    draws = np.random.default_rng(seed).integers(0, n, size=(resamples, n))
+    tp = (g & p)[draws].sum(axis=1)
+    wrong = (g ^ p)[draws].sum(axis=1)  # false positives plus false negatives
+    denominator = 2 * tp + wrong
+    # F1 = 2TP / (2TP + FP + FN), and 0 when a resample has neither gold nor predicted cases (as in score)
+    f1 = np.divide(2 * tp, denominator, out=np.zeros(tp.shape), where=denominator > 0)
+    f1 = np.column_stack([f1, f1.mean(axis=1)])
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(f1, [tail, 100 - tail], axis=0)
+    return pd.DataFrame({"theme": [*themes, "macro"], "f1_low": low, "f1_high": high})
+
+
+def score_with_intervals(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]], themes: Sequence[str],
+                         resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED) -> pd.DataFrame:
+    """Return :func:`score`'s table with the F1 interval and the number predicted per theme.
+
+    Returns
+    -------
+    DataFrame
+        Columns theme, precision, recall, f1, f1_low, f1_high, kappa, support, predicted.
+    """
+    table = score(gold, predicted, themes).merge(f1_intervals(gold, predicted, themes, resamples, seed), on="theme")
+    counts = [sum(theme in found for found in predicted) for theme in themes]
+    table["predicted"] = [*counts, sum(counts)]
+    return table[["theme", "precision", "recall", "f1", "f1_low", "f1_high", "kappa", "support", "predicted"]]
+
+
+def _realtext_predictions(language: str, paragraphs, codebook: str, loader) -> List[ParagraphPrediction]:
+    from . import nlp as pipelines
+
+    return explain((loader or pipelines.load)(language, codebook), [p.text for p in paragraphs])
+
+
+def evaluate_realtext(languages: Sequence[str] = ("en", "fr"), parts: Sequence[str] = ("dev", "test"),
+                      folder: Optional[Path] = None, codebook: str = "default", loader=None,
+                      resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED,
+                      split_file: Optional[Path] = None) -> pd.DataFrame:
+    """Score the extraction on the real-text paragraphs, per language, part of the split and theme.
+
+    A paragraph's predicted themes are the union of its sentences' themes; its gold
+    themes are those of the real text's ``labels.jsonl`` (see :mod:`outcomes.realtext`).
+
+    Parameters
+    ----------
+    languages : sequence of str
+        Languages to score; each needs its real-text set (see :func:`outcomes.realtext.available`).
+    parts : sequence of str
+        Parts of the frozen split: "dev" (may be tuned on), "test" (never).
+    folder : Path, optional
+        Where the real texts are; see :func:`outcomes.realtext.root`.
+    codebook : str
+        The codebook to evaluate.
+    loader : callable, optional
+        ``loader(language, codebook) -> nlp``; :func:`outcomes.nlp.load` by default.
+    resamples, seed : int
+        Of the bootstrap interval of F1 (see :func:`f1_intervals`).
+    split_file : Path, optional
+        The frozen split; ``outcomes/data/realtext-split.json`` by default.
+
+    Returns
+    -------
+    DataFrame
+        Columns language, part, theme, precision, recall, f1, f1_low, f1_high, kappa,
+        support, predicted, paragraphs.
+
+    Raises
+    ------
+    InputError
+        When a real-text set is missing or malformed, or does not fit the split.
+    """
+    from . import realtext
+    from .codebook import load as load_codebook
+
+    themes = load_codebook(codebook).ids
+    split = realtext.load_split(split_file)
+    frames = []
+    for language in languages:
+        chosen = {part: realtext.select(realtext.load(language, themes, folder), part, language, split)
+                  for part in parts}
+        # one pass of the pipeline for all parts: loading and running it is the cost
+        everything = [p for part in parts for p in chosen[part]]
+        predictions = iter(_realtext_predictions(language, everything, codebook, loader))
+        for part in parts:
+            found = [next(predictions).themes for _ in chosen[part]]
+            table = score_with_intervals([p.labels for p in chosen[part]], found, themes, resamples, seed)
+            table.insert(0, "part", part)
+            table.insert(0, "language", language)
+            table["paragraphs"] = len(chosen[part])
+            frames.append(table)
+    return pd.concat(frames, ignore_index=True)
+
+
+def error_rows(paragraphs, predictions: Sequence[ParagraphPrediction], themes: Sequence[str]) -> pd.DataFrame:
+    """Return one row per paragraph and theme the extraction gets wrong, with the cues behind it.
+
+    A false positive lists the cues of the theme in the sentences that carry it; a
+    false negative the cues of the theme that stayed under the threshold, or
+    :data:`NO_CUE`.
+
+    Returns
+    -------
+    DataFrame
+        Columns id, theme, error ("fp" or "fn"), cues (a list of str), source (what
+        the cues were: "classifier", "codebook", "both", or "none").
+    """
+    rows = []
+    for paragraph, prediction in zip(paragraphs, predictions):
+        for theme in themes:
+            gold, found = theme in paragraph.labels, theme in prediction.themes
+            if found and not gold:
+                cues, error = prediction.fired[theme], "fp"
+            elif gold and not found:
+                cues, error = prediction.weak.get(theme, []), "fn"
+            else:
+                continue
+            rows.append({"id": paragraph.id, "theme": theme, "error": error, "cues": cues or [NO_CUE],
+                         "source": _source(cues)})
+    return pd.DataFrame(rows, columns=["id", "theme", "error", "cues", "source"])
+
+
+def _source(cues: Sequence[str]) -> str:
+    """Return whether ``cues`` come from the classifier, the codebook, both, or none."""
+    model = CLASSIFIER in cues
+    terms = any(cue != CLASSIFIER for cue in cues)
+    return {(True, True): "both", (True, False): "classifier", (False, True): "codebook"}.get((model, terms), "none")
+
+
+def cue_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return, per theme and kind of error, how many wrong paragraphs each cue appears in.
+
+    A paragraph counts once for each distinct cue it holds, so a theme's counts may add
+    up to more than its errors.
+
+    Returns
+    -------
+    DataFrame
+        Columns theme, error, cue, paragraphs; most frequent first within a theme and error.
+    """
+    exploded = rows.explode("cues").rename(columns={"cues": "cue"})
+    if exploded.empty:
+        return pd.DataFrame(columns=["theme", "error", "cue", "paragraphs"])
+    table = exploded.groupby(["theme", "error", "cue"]).size().reset_index(name="paragraphs")
+    return table.sort_values(["theme", "error", "paragraphs", "cue"], ascending=[True, True, False, True],
+                             ignore_index=True)
+
+
+def realtext_errors(language: str, folder: Optional[Path] = None, codebook: str = "default",
+                    loader=None, split_file: Optional[Path] = None) -> pd.DataFrame:
+    """Return the dev part's errors on the real text, one row per paragraph and theme (see :func:`error_rows`).
+
+    Only the dev part: the test part's errors are never looked at, so nothing is tuned on them.
+
+    Raises
+    ------
+    InputError
+        When the real-text set is missing or malformed.
+    """
+    from . import realtext
+    from .codebook import load as load_codebook
+
+    themes = load_codebook(codebook).ids
+    paragraphs = realtext.select(realtext.load(language, themes, folder), "dev", language,
+                                 realtext.load_split(split_file))
+    return error_rows(paragraphs, _realtext_predictions(language, paragraphs, codebook, loader), themes)
+
+
+def source_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return, per theme and kind of error, how many wrong paragraphs rest on each source of cues.
+
+    Returns
+    -------
+    DataFrame
+        Columns theme, error, source, paragraphs.
+    """
+    table = rows.groupby(["theme", "error", "source"]).size().reset_index(name="paragraphs")
+    return table.sort_values(["theme", "error", "source"], ignore_index=True)
