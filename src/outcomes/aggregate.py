@@ -158,7 +158,7 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
     Report
     """
     codebook = codebook or load_codebook(conference.codebook)
-    curation = curation if curation is not None else load_curation(conference.curation_path)
+    curation = curation if curation is not None else load_curation(conference.curation_path, conference.root)
     themes = codebook.ids
     sentences = _sentence_rows(analyses)
     findings = _findings(sentences, curation)

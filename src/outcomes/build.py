@@ -123,7 +123,8 @@ def check_inputs(conference: Conference, errors: Optional[List[OutcomesError]] =
     from .curation import load as load_curation
 
     warnings: List[str] = []
-    checks = [lambda: load_codebook(conference.codebook), lambda: load_curation(conference.curation_path)]
+    checks = [lambda: load_codebook(conference.codebook),
+              lambda: load_curation(conference.curation_path, conference.root)]
     checks += [lambda s=session: warnings.extend(conference.read_transcript(s).warnings)
                for session in conference.sessions]
     for check in checks:

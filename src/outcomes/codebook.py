@@ -12,12 +12,54 @@ from importlib import resources
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-import yaml
-
-from .errors import CodebookError
+from . import yamlfile
+from .errors import CodebookError, shorten
 
 TIERS = ("strong", "medium", "weak")
 DEFAULT_WEIGHTS = {"strong": 0.9, "medium": 0.6, "weak": 0.3}
+EXCLUDE_PREFIX = "context_exclude_"
+
+_LANGUAGE = r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*"
+_TERMS = {"type": ["array", "null"], "items": {"type": "string", "pattern": r"\S"}}
+_TEXTS = {"type": "object", "additionalProperties": {"type": "string"}}
+#: What a codebook may hold. Keys are checked to be text before (see :mod:`outcomes.yamlfile`).
+SCHEMA = {
+    "type": "object",
+    "required": ["themes"],
+    "properties": {
+        "version": {"type": ["integer", "string"]},
+        "threshold": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+        "weights": {
+            "type": ["object", "null"],
+            "properties": {tier: {"type": "number", "minimum": 0, "maximum": 1} for tier in TIERS},
+            "additionalProperties": False,
+        },
+        "themes": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["id", "label"],
+                "properties": {
+                    "id": {"type": "string", "minLength": 1},
+                    "label": dict(_TEXTS, required=["en"]),
+                    "description": dict(_TEXTS, type=["object", "null"]),
+                },
+                "patternProperties": {
+                    # a language ("id" is two letters too, and is not one)
+                    rf"^(?!id$){_LANGUAGE}$": {
+                        "type": "object",
+                        "properties": {tier: _TERMS for tier in TIERS},
+                        "additionalProperties": False,
+                    },
+                    rf"^{EXCLUDE_PREFIX}{_LANGUAGE}$": _TERMS,
+                },
+                "additionalProperties": False,
+            },
+        },
+    },
+    "additionalProperties": False,
+}
 
 
 @dataclass(frozen=True)
@@ -99,65 +141,71 @@ def load(path: Optional[str] = None) -> Codebook:
     Raises
     ------
     CodebookError
-        When the file is missing, not YAML, or a theme lacks an id, labels or terms.
+        When the file is missing, not a regular file, too large, not YAML, breaks
+        :data:`SCHEMA` (a string where a list of terms is expected, a weight that is
+        not a number from 0 to 1...), holds control characters, or a theme id is
+        used twice or a theme has no terms; the message names the line.
     """
     source = default_path() if path in (None, "default") else Path(path)
-    try:
-        raw = source.read_bytes()
-    except OSError as exc:
-        raise CodebookError(f"cannot be read ({exc.strerror})", source) from exc
-    try:
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise CodebookError("is not UTF-8 text", source) from exc
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise CodebookError(f"is not valid YAML: {exc.problem}", source, mark.line + 1 if mark else None) from exc
+    document = yamlfile.load(source, CodebookError, "codebook")
+    data = document.data
     if not isinstance(data, dict) or not isinstance(data.get("themes"), list) or not data["themes"]:
-        raise CodebookError("must be a mapping with a non-empty 'themes' list", source)
+        raise CodebookError("must be a mapping with a non-empty 'themes' list", source, 1)
+    yamlfile.validate(document, SCHEMA, CodebookError, "codebook", explain=lambda e: _explain(e, data))
+    yamlfile.refuse_control_characters(document, CodebookError)
     weights = dict(DEFAULT_WEIGHTS)
     weights.update(data.get("weights") or {})
-    threshold = data.get("threshold", 0.5)
-    if not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
-        raise CodebookError(f"threshold must be a number in (0, 1], not {threshold!r}", source)
     themes: List[Theme] = []
-    seen = set()
+    seen: Dict[str, int] = {}
     for index, entry in enumerate(data["themes"]):
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            raise CodebookError(f"theme {index + 1} has no 'id'", source)
-        theme_id = entry["id"]
-        if theme_id in seen:
-            raise CodebookError(f"theme id '{theme_id}' is used twice", source)
-        seen.add(theme_id)
-        labels = entry.get("label") or {}
-        if not isinstance(labels, dict) or "en" not in labels:
-            raise CodebookError(f"theme '{theme_id}' needs a label with at least 'en'", source)
-        terms: Dict[str, List[Term]] = {}
-        exclude: Dict[str, Tuple[str, ...]] = {}
-        for key, value in entry.items():
-            if key in ("id", "label", "description"):
-                continue
-            if key.startswith("context_exclude_"):
-                exclude[key[len("context_exclude_"):]] = tuple(w.lower() for w in value or [])
-                continue
-            if not isinstance(value, dict):
-                raise CodebookError(f"theme '{theme_id}': '{key}' should be a language with strong/medium/weak "
-                                    "term lists", source)
-            language_terms: List[Term] = []
-            for tier, items in value.items():
-                if tier not in TIERS:
-                    raise CodebookError(f"theme '{theme_id}', language '{key}': unknown tier '{tier}' "
-                                        f"(use {', '.join(TIERS)})", source)
-                for item in items or []:
-                    if not isinstance(item, str) or not item.strip():
-                        raise CodebookError(f"theme '{theme_id}', language '{key}': term {item!r} is not text",
-                                            source)
-                    language_terms.append(Term(item.strip(), _words(item), tier, float(weights[tier])))
-            if not language_terms:
-                raise CodebookError(f"theme '{theme_id}' has no terms for language '{key}'", source)
-            terms[key] = language_terms
-        if not terms:
-            raise CodebookError(f"theme '{theme_id}' has no terms", source)
-        themes.append(Theme(theme_id, dict(labels), dict(entry.get("description") or {}), terms, exclude))
-    return Codebook(themes=themes, threshold=float(threshold), path=str(source),
-                    sha256=hashlib.sha256(raw).hexdigest(), weights=weights)
+        line = document.line(["themes", index])
+        if entry["id"] in seen:
+            raise CodebookError(f"theme id {shorten(entry['id'])} is used twice (first at line "
+                                f"{seen[entry['id']]}); theme ids must be unique", source, line)
+        seen[entry["id"]] = line
+        themes.append(_theme(entry, weights, document, index))
+    return Codebook(themes=themes, threshold=float(data.get("threshold", 0.5)), path=str(source),
+                    sha256=hashlib.sha256(document.raw).hexdigest(), weights=weights)
+
+
+def _theme(entry: dict, weights: Dict[str, float], document: yamlfile.Document, index: int) -> Theme:
+    """Return the theme of a codebook entry that passed the schema."""
+    theme_id = entry["id"]
+    terms: Dict[str, List[Term]] = {}
+    exclude: Dict[str, Tuple[str, ...]] = {}
+    for key, value in entry.items():
+        if key in ("id", "label", "description"):
+            continue
+        if key.startswith(EXCLUDE_PREFIX):
+            exclude[key[len(EXCLUDE_PREFIX):]] = tuple(w.lower() for w in value or [])
+            continue
+        language_terms = [Term(item.strip(), _words(item), tier, float(weights[tier]))
+                          for tier, items in value.items() for item in items or []]
+        if not language_terms:
+            raise CodebookError(f"theme {shorten(theme_id)} has no terms for language {shorten(key)}",
+                                document.path, document.line(["themes", index, key]))
+        terms[key] = language_terms
+    if not terms:
+        raise CodebookError(f"theme {shorten(theme_id)} has no terms; give a language (en, fr) with strong, "
+                            "medium or weak terms", document.path, document.line(["themes", index]))
+    return Theme(theme_id, dict(entry["label"]), dict(entry.get("description") or {}), terms, exclude)
+
+
+def _explain(error, data: dict) -> Optional[str]:
+    """Return a codebook-specific message for a schema error, or None for the generic one."""
+    path = list(error.path)
+    where = ".".join(str(p) for p in path)
+    if path == ["threshold"]:
+        return f"threshold must be a number in (0, 1], not {shorten(error.instance)}"
+    if len(path) == 2 and path[0] == "weights":
+        return f"{where} must be a number from 0 to 1, not {shorten(error.instance)}"
+    if len(path) == 2 and path[0] == "themes" and error.validator == "required" and "id" not in error.instance:
+        return f"theme {path[1] + 1} has no 'id'"
+    extra = (yamlfile.unknown_keys(error) or [None])[0] if error.validator == "additionalProperties" else None
+    if extra is not None and len(path) in (2, 3) and path[0] == "themes":
+        if len(path) == 3:
+            return (f"theme {shorten(data['themes'][path[1]].get('id'))}, language {shorten(path[2])}: "
+                    f"unknown tier {shorten(extra)} (use {', '.join(TIERS)})")
+        return (f"{where}: unknown key {shorten(extra)} (a theme has id, label, description, a language code "
+                f"such as en or fr, and {EXCLUDE_PREFIX}<language>)")
+    return None

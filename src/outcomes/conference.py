@@ -7,15 +7,14 @@ session points at one transcript file inside the conference folder.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-import jsonschema
-import yaml
-
-from .errors import ManifestError
+from . import yamlfile
+from .errors import ManifestError, shorten
 from .gazetteer import canonical_delegation
 from .transcripts import SpeakerDirectory, Transcript, formats, read
 
@@ -152,25 +151,6 @@ class Conference:
         return read(session.transcript, fmt=session.format, directory=self.directory(session))
 
 
-def _line_of(node: yaml.Node, path) -> Optional[int]:
-    """Return the 1-based line of the YAML node at ``path`` (keys and indexes)."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in path:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.value == part:
-                    node = value
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            return line
-        line = node.start_mark.line + 1
-    return line
-
-
 def _as_date(value, what: str, path: Path, line: Optional[int]) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -181,33 +161,7 @@ def _as_date(value, what: str, path: Path, line: Optional[int]) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ManifestError(f"{what} is {value!r}, not a real date (write YYYY-MM-DD)", path, line)
-
-
-def _real_date(value: str) -> bool:
-    try:
-        dt.datetime.fromisoformat(value.replace(" ", "T")) if len(value) > 10 else dt.date.fromisoformat(value)
-        return True
-    except ValueError:
-        return False
-
-
-def _no_duplicate_keys(node, manifest: Path) -> None:
-    """Refuse a mapping that names a key twice (YAML would silently keep the last)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.MappingNode):
-            seen = {}
-            for key, value in current.value:
-                if isinstance(key, yaml.ScalarNode):
-                    if key.value in seen:
-                        raise ManifestError(f"key '{key.value}' is given twice (first at line {seen[key.value]}); "
-                                            "keep one", manifest, key.start_mark.line + 1)
-                    seen[key.value] = key.start_mark.line + 1
-                stack.append(value)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
+    raise ManifestError(f"{what} is {shorten(value)}, not a real date (write YYYY-MM-DD)", path, line)
 
 
 def _inside(root: Path, relative: str, manifest: Path, line: Optional[int], what: str = "transcript") -> Path:
@@ -215,16 +169,31 @@ def _inside(root: Path, relative: str, manifest: Path, line: Optional[int], what
     if "\x00" in relative:
         raise ManifestError(f"{what} path holds a NUL character", manifest, line)
     if Path(relative).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", relative):
-        raise ManifestError(f"{what} path '{relative}' is absolute; give it relative to the conference folder",
+        raise ManifestError(f"{what} path {shorten(relative)} is absolute; give it relative to the conference folder",
                             manifest, line)
     candidate = root / relative
     real_root = root.resolve()
     try:
-        candidate.resolve().relative_to(real_root)
+        target = candidate.resolve()
+    except (RuntimeError, OSError) as exc:  # Python 3.11 says RuntimeError for a loop of links
+        raise ManifestError(f"{what} path {shorten(relative)} is a symbolic link that leads round in a loop",
+                            manifest, line) from exc
+    try:
+        target.relative_to(real_root)
     except ValueError as exc:
-        raise ManifestError(f"{what} path '{relative}' leads outside the conference folder "
+        raise ManifestError(f"{what} path {shorten(relative)} leads outside the conference folder "
                             "(through '..' or a symbolic link); copy the file into the folder", manifest, line) from exc
     return candidate
+
+
+def _explain(error) -> Optional[str]:
+    """Return a clearer message than the schema's for a time YAML read as a number, or None."""
+    path = list(error.path)
+    if path and path[-1] in ("start", "end") and isinstance(error.instance, int):
+        where = ".".join(str(p) for p in path)
+        return (f"{where}: {shorten(error.instance)} is not a time: YAML reads an unquoted 25:00 as a number; "
+                "write times in quotes, as \"09:30\"")
+    return None
 
 
 def load(conference_dir) -> Conference:
@@ -242,118 +211,38 @@ def load(conference_dir) -> Conference:
     Raises
     ------
     ManifestError
-        When the manifest is missing, is not YAML, breaks the schema, has
-        impossible dates, unknown languages, duplicate session ids, or points at
-        transcripts that are missing or outside the folder.
+        When the manifest is missing, not a regular file, too large, not YAML, breaks
+        the schema, has impossible dates, unknown languages, duplicate keys or
+        session ids, control characters, or points at transcripts that are missing
+        or outside the folder.
     """
     root = Path(conference_dir)
     manifest = root / MANIFEST
     if not root.is_dir():
         raise ManifestError("is not a folder; give the conference folder that holds conference.yml", root)
-    try:
-        text = manifest.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError as exc:
-        raise ManifestError("does not exist; every conference folder needs a conference.yml", manifest) from exc
-    except UnicodeDecodeError as exc:
-        raise ManifestError("is not UTF-8 text; save it as UTF-8", manifest) from exc
-    try:
-        node = yaml.compose(text)
-        _no_duplicate_keys(node, manifest)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise ManifestError(f"is not valid YAML: {exc.problem}", manifest,
-                            mark.line + 1 if mark else None) from exc
-    except yaml.YAMLError as exc:
-        raise ManifestError(f"is not valid YAML: {exc}", manifest) from exc
-    except RecursionError as exc:
-        raise ManifestError("is nested too deeply to be a conference manifest", manifest) from exc
-    except ValueError as exc:  # PyYAML builds 2024-02-30 as a date and fails
-        bad = [(n, value) for n, text_line in enumerate(text.split("\n"), start=1)
-               for value in re.findall(r"\b(\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?)", text_line)
-               if not _real_date(value)]
-        line, value = bad[0] if bad else (None, "a date")
-        raise ManifestError(f"{value} is not a real date (write YYYY-MM-DD)", manifest, line) from exc
+    if not os.path.lexists(manifest):
+        raise ManifestError("does not exist; every conference folder needs a conference.yml", manifest)
+    document = yamlfile.load(manifest, ManifestError, "conference manifest")
+    data = document.data
     if not isinstance(data, dict):
         raise ManifestError("must be a mapping with title, dates, venue, organisers, languages and sessions",
                             manifest, 1)
-    errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data), key=lambda e: list(e.path))
-    if errors:
-        error = errors[0]
-        path = list(error.path)
-        where = ".".join(str(p) for p in path) or "the manifest"
-        message = error.message
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = set(error.schema.get("properties", {}))
-            extra = sorted(k for k in error.instance if k not in allowed)
-            if extra:
-                path = path + [extra[0]]
-                message = f"unknown key '{extra[0]}' (known keys: {', '.join(sorted(allowed))})"
-        elif path and path[-1] in ("start", "end") and isinstance(error.instance, int):
-            message = (f"{error.instance} is not a time: YAML reads an unquoted 25:00 as a number; "
-                       "write times in quotes, as \"09:30\"")
-        raise ManifestError(f"{where}: {message}", manifest, _line_of(node, path))
-
-    start = _as_date(data["dates"]["start"], "dates.start", manifest, _line_of(node, ["dates", "start"]))
-    end = _as_date(data["dates"]["end"], "dates.end", manifest, _line_of(node, ["dates", "end"]))
-    if end < start:
-        raise ManifestError(f"dates.end ({end}) is before dates.start ({start})", manifest,
-                            _line_of(node, ["dates", "end"]))
+    yamlfile.validate(document, SCHEMA, ManifestError, "manifest", explain=_explain)
+    start, end = _dates(document)
     for language in data["languages"]:
         if language not in SUPPORTED_LANGUAGES:
-            raise ManifestError(f"language '{language}' is not supported; use one of {', '.join(SUPPORTED_LANGUAGES)}",
-                                manifest, _line_of(node, ["languages"]))
-
-    codebook = data.get("codebook", "default")
-    if codebook != "default":
-        codebook_path = _inside(root, codebook, manifest, _line_of(node, ["codebook"]), what="codebook")
-        if not codebook_path.is_file():
-            raise ManifestError(f"codebook '{codebook}' does not exist (paths are relative to the conference folder)",
-                                manifest, _line_of(node, ["codebook"]))
-        codebook = str(codebook_path)
+            raise ManifestError(f"language {shorten(language)} is not supported; "
+                                f"use one of {', '.join(SUPPORTED_LANGUAGES)}", manifest, document.line(["languages"]))
+    codebook = _codebook(root, document)
     participants: Dict[str, Optional[str]] = {}
     roles: Dict[str, Optional[str]] = {}
     for person in data.get("participants") or []:
         participants[person["name"]] = person.get("delegation")
         roles[person["name"]] = person.get("role")
-
-    sessions: List[Session] = []
     seen: Dict[str, int] = {}
-    for index, entry in enumerate(data["sessions"]):
-        line = _line_of(node, ["sessions", index])
-        if entry["id"] in seen:
-            raise ManifestError(f"session id '{entry['id']}' is used twice (first at line {seen[entry['id']]}); "
-                                "session ids must be unique", manifest, line)
-        seen[entry["id"]] = line
-        date = _as_date(entry["date"], f"session {entry['id']}: date", manifest, _line_of(node, ["sessions", index, "date"]))
-        if not start <= date <= end:
-            raise ManifestError(f"session {entry['id']}: date {date} is outside the conference ({start} to {end})",
-                                manifest, _line_of(node, ["sessions", index, "date"]))
-        language = entry.get("language", "auto")
-        if language != "auto" and language not in SUPPORTED_LANGUAGES:
-            raise ManifestError(f"session {entry['id']}: language '{language}' is not supported; "
-                                f"use one of {', '.join(SUPPORTED_LANGUAGES)} or auto", manifest,
-                                _line_of(node, ["sessions", index, "language"]))
-        if entry.get("start") and entry.get("end") and entry["end"] < entry["start"]:
-            raise ManifestError(f"session {entry['id']}: ends ({entry['end']}) before it starts ({entry['start']})",
-                                manifest, _line_of(node, ["sessions", index, "end"]))
-        if entry.get("format") and entry["format"] not in formats():
-            raise ManifestError(f"session {entry['id']}: unknown transcript format '{entry['format']}'; "
-                                f"known: {', '.join(formats())}", manifest, _line_of(node, ["sessions", index, "format"]))
-        transcript_line = _line_of(node, ["sessions", index, "transcript"])
-        transcript = _inside(root, entry["transcript"], manifest, transcript_line)
-        if transcript.is_dir():
-            raise ManifestError(f"session {entry['id']}: transcript '{entry['transcript']}' is a folder, not a file",
-                                manifest, transcript_line)
-        if not transcript.is_file():
-            raise ManifestError(f"session {entry['id']}: transcript '{entry['transcript']}' does not exist",
-                                manifest, transcript_line)
-        sessions.append(Session(
-            id=entry["id"], title=entry["title"], date=date, language=language, transcript=transcript,
-            start=entry.get("start"), end=entry.get("end"), chair=entry.get("chair"),
-            panellists=list(entry.get("panellists") or []), format=entry.get("format"),
-            speakers=dict(entry.get("speakers") or {}), entry=entry,
-        ))
+    sessions = [_session(root, document, index, start, end, seen) for index in range(len(data["sessions"]))]
+    # after the checks above, so that a NUL in a transcript path is named as such
+    yamlfile.refuse_control_characters(document, ManifestError)
     conference = Conference(
         root=root, title=data["title"], short_title=data.get("short_title") or data["title"],
         start=start, end=end, venue=data["venue"], organisers=list(data["organisers"]),
@@ -363,8 +252,75 @@ def load(conference_dir) -> Conference:
     )
     for index, session in enumerate(sessions):
         if session.language == "auto":
-            session.language = _detect_language(conference, session, _line_of(node, ["sessions", index]))
+            session.language = _detect_language(conference, session, document.line(["sessions", index]))
     return conference
+
+
+def _dates(document: yamlfile.Document) -> "tuple[dt.date, dt.date]":
+    """Return the conference's first and last days, checked."""
+    dates, manifest = document.data["dates"], document.path
+    start = _as_date(dates["start"], "dates.start", manifest, document.line(["dates", "start"]))
+    end = _as_date(dates["end"], "dates.end", manifest, document.line(["dates", "end"]))
+    if end < start:
+        raise ManifestError(f"dates.end ({end}) is before dates.start ({start})", manifest,
+                            document.line(["dates", "end"]))
+    return start, end
+
+
+def _codebook(root: Path, document: yamlfile.Document) -> str:
+    """Return "default" or the path of the conference's own codebook, which must lie in the folder."""
+    codebook = document.data.get("codebook", "default")
+    if codebook == "default":
+        return codebook
+    line = document.line(["codebook"])
+    codebook_path = _inside(root, codebook, document.path, line, what="codebook")
+    if not codebook_path.exists():
+        raise ManifestError(f"codebook {shorten(codebook)} does not exist (paths are relative to the conference "
+                            "folder)", document.path, line)
+    if not codebook_path.is_file():  # a folder, a FIFO or a device: never opened
+        raise ManifestError(f"codebook {shorten(codebook)} is not a regular file", document.path, line)
+    return str(codebook_path)
+
+
+def _session(root: Path, document: yamlfile.Document, index: int, start: dt.date, end: dt.date,
+             seen: Dict[str, int]) -> Session:
+    """Return the checked session at ``index`` of the manifest; ``seen`` maps the ids so far to their lines."""
+    entry, manifest = document.data["sessions"][index], document.path
+    line = document.line(["sessions", index])
+    if entry["id"] in seen:
+        raise ManifestError(f"session id '{entry['id']}' is used twice (first at line {seen[entry['id']]}); "
+                            "session ids must be unique", manifest, line)
+    seen[entry["id"]] = line
+    what = f"session {entry['id']}"
+    date_line = document.line(["sessions", index, "date"])
+    date = _as_date(entry["date"], f"{what}: date", manifest, date_line)
+    if not start <= date <= end:
+        raise ManifestError(f"{what}: date {date} is outside the conference ({start} to {end})", manifest, date_line)
+    language = entry.get("language", "auto")
+    if language != "auto" and language not in SUPPORTED_LANGUAGES:
+        raise ManifestError(f"{what}: language {shorten(language)} is not supported; "
+                            f"use one of {', '.join(SUPPORTED_LANGUAGES)} or auto", manifest,
+                            document.line(["sessions", index, "language"]))
+    if entry.get("start") and entry.get("end") and entry["end"] < entry["start"]:
+        raise ManifestError(f"{what}: ends ({entry['end']}) before it starts ({entry['start']})",
+                            manifest, document.line(["sessions", index, "end"]))
+    if entry.get("format") and entry["format"] not in formats():
+        raise ManifestError(f"{what}: unknown transcript format {shorten(entry['format'])}; "
+                            f"known: {', '.join(formats())}", manifest, document.line(["sessions", index, "format"]))
+    transcript_line = document.line(["sessions", index, "transcript"])
+    transcript = _inside(root, entry["transcript"], manifest, transcript_line)
+    if transcript.is_dir():
+        raise ManifestError(f"{what}: transcript {shorten(entry['transcript'])} is a folder, not a file",
+                            manifest, transcript_line)
+    if not transcript.is_file():
+        raise ManifestError(f"{what}: transcript {shorten(entry['transcript'])} does not exist",
+                            manifest, transcript_line)
+    return Session(
+        id=entry["id"], title=entry["title"], date=date, language=language, transcript=transcript,
+        start=entry.get("start"), end=entry.get("end"), chair=entry.get("chair"),
+        panellists=list(entry.get("panellists") or []), format=entry.get("format"),
+        speakers=dict(entry.get("speakers") or {}), entry=entry,
+    )
 
 
 def _detect_language(conference: Conference, session: Session, line: Optional[int]) -> str:

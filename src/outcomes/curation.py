@@ -18,15 +18,39 @@ which changes only when the words of the sentence change. The file::
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional
 
-import yaml
-
-from .errors import CurationError  # noqa: F401  (re-exported for callers)
+from . import yamlfile
+from .errors import CurationError, shorten
 
 STATUSES = ("draft", "final")
+_IDS = {"type": ["array", "null"], "items": {"type": "string", "minLength": 1}}
+#: What a curation file may hold (see the module docstring). Keys are checked to be text before.
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "string", "enum": list(STATUSES)},
+        "version": {"type": ["string", "number"]},
+        "executive_summary": {"type": ["string", "null"]},
+        "key_messages": {
+            "type": ["array", "null"],
+            "items": {
+                # a bare text, or a text with its evidence
+                "type": ["string", "object"],
+                "required": ["text"],
+                "properties": {"text": {"type": "string"}, "evidence": _IDS},
+                "additionalProperties": False,
+            },
+        },
+        "pin": _IDS,
+        "exclude": _IDS,
+        "rewrite": {"type": ["object", "null"], "additionalProperties": {"type": "string"}},
+    },
+    "additionalProperties": False,
+}
 
 
 @dataclass
@@ -66,52 +90,72 @@ class Curation:
                 for i in missing]
 
 
-def _strings(value, what: str, path) -> List[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise CurationError(f"'{what}' must be a list of finding ids", path)
-    return list(value)
-
-
-def load(path) -> Curation:
+def load(path, root=None) -> Curation:
     """Load a curation file; a missing file means no curation.
+
+    Parameters
+    ----------
+    path : str or Path
+        The curation file, ``curation.yml`` in the conference folder.
+    root : str or Path, optional
+        The conference folder the file must stay in once symbolic links are
+        followed; the file's own folder when None.
+
+    Returns
+    -------
+    Curation
 
     Raises
     ------
     CurationError
-        When the file is not YAML or its fields have the wrong shape.
+        When the file leads outside the folder, is not a regular file, is too
+        large, is not YAML, repeats a key, breaks :data:`SCHEMA` or holds
+        control characters; the message names the line.
     """
     path = Path(path)
-    if not path.exists():
+    if not os.path.lexists(path):
         return Curation()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise CurationError(f"is not valid YAML: {exc.problem}", path, mark.line + 1 if mark else None) from exc
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise CurationError(f"cannot be read ({exc})", path) from exc
+    _refuse_outside(path, Path(root) if root is not None else path.parent)
+    document = yamlfile.load(path, CurationError, "curation file")
+    data = document.data
+    if data is None:  # an empty file, or comments only
+        return Curation(path=str(path.name))
     if not isinstance(data, dict):
-        raise CurationError("must be a mapping (status, key_messages, pin, exclude, rewrite)", path)
-    status = str(data.get("status", "draft"))
-    if status not in STATUSES:
-        raise CurationError(f"status '{status}' is not one of {', '.join(STATUSES)}", path)
-    messages = []
-    for item in data.get("key_messages") or []:
-        if isinstance(item, str):
-            messages.append(KeyMessage(item))
-        elif isinstance(item, dict) and isinstance(item.get("text"), str):
-            messages.append(KeyMessage(item["text"], _strings(item.get("evidence"), "evidence", path)))
-        else:
-            raise CurationError("each key message needs a 'text'", path)
-    rewrite = data.get("rewrite") or {}
-    if not isinstance(rewrite, dict) or not all(isinstance(v, str) for v in rewrite.values()):
-        raise CurationError("'rewrite' must map finding ids to text", path)
+        raise CurationError("must be a mapping (status, key_messages, pin, exclude, rewrite)", path, 1)
+    yamlfile.validate(document, SCHEMA, CurationError, "curation file", explain=_explain)
+    yamlfile.refuse_control_characters(document, CurationError)
+    messages = [KeyMessage(item) if isinstance(item, str)
+                else KeyMessage(item["text"], list(item.get("evidence") or []))
+                for item in data.get("key_messages") or []]
     return Curation(
-        status=status, version=str(data.get("version", "0.1")),
-        executive_summary=str(data.get("executive_summary") or "").strip(),
-        key_messages=messages, pin=_strings(data.get("pin"), "pin", path),
-        exclude=_strings(data.get("exclude"), "exclude", path),
-        rewrite={str(k): v for k, v in rewrite.items()}, path=str(path.name),
+        status=data.get("status", "draft"), version=str(data.get("version", "0.1")),
+        executive_summary=(data.get("executive_summary") or "").strip(),
+        key_messages=messages, pin=list(data.get("pin") or []), exclude=list(data.get("exclude") or []),
+        rewrite=dict(data.get("rewrite") or {}), path=str(path.name),
     )
+
+
+def _refuse_outside(path: Path, root: Path) -> None:
+    """Refuse a curation file that a symbolic link leads out of the conference folder.
+
+    Whatever it reads ends up published in the report.
+    """
+    try:
+        target = path.resolve()
+    except (RuntimeError, OSError) as exc:  # Python 3.11 says RuntimeError for a loop of links
+        raise CurationError("is a symbolic link that leads round in a loop; replace it with the file", path) from exc
+    try:
+        target.relative_to(root.resolve())
+    except ValueError as exc:
+        raise CurationError("leads outside the conference folder (through a symbolic link); "
+                            "copy the file into the folder", path) from exc
+
+
+def _explain(error) -> Optional[str]:
+    """Return a curation-specific message for a schema error, or None for the generic one."""
+    path = list(error.path)
+    if path == ["status"] and error.validator == "enum":
+        return f"status {shorten(error.instance)} is not one of {', '.join(STATUSES)}"
+    if len(path) == 2 and path[0] == "key_messages" and error.validator in ("required", "type"):
+        return f"key_messages.{path[1]}: each key message needs a 'text' (and may have 'evidence', a list of ids)"
+    return None
