@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -100,16 +101,128 @@ def file_sha256(path) -> str:
     return digest.hexdigest()
 
 
+#: Longest text handed to spaCy at once, in characters. A longer turn is analysed in
+#: pieces cut at sentence ends; ordinary turns are far shorter and analysed whole, so
+#: their sentences and ids do not change.
+MAX_DOC_CHARS = 100_000
+#: Most words and punctuation marks in one text handed to spaCy, and in one batch of
+#: texts. The parser's memory grows with the tokens it reads at once (en_core_web_sm:
+#: about 18 KB a token, measured): 25,000 peak near 600 MB. Prose reaches the
+#: character limit first (100,000 characters are about 20,000 tokens); text dense in
+#: punctuation ("!!!!", "a a a") reaches this one.
+MAX_DOC_TOKENS = 25_000
+#: Texts per batch, when they are short.
+BATCH_TEXTS = 32
+#: Longest run of characters without a space handed to spaCy; a longer one (never a
+#: word, rarely even a link) gets a space every this many characters. spaCy's tokenizer
+#: peels punctuation off a run one mark at a time, rescanning the rest each time:
+#: 20,000 "!" in a row take 30 s, and the time grows with the square of the run.
+MAX_RUN_CHARS = 500
+
+# Where a sentence ends: its final punctuation, closing quotes or brackets, then a space.
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s")
+# At least one spaCy token each: a word, or one punctuation mark.
+_TOKENISH = re.compile(r"\w+|[^\w\s]")
+_LONG_RUN = re.compile(rf"\S{{{MAX_RUN_CHARS + 1},}}")
+
+
+def pieces(text: str, limit: int = MAX_DOC_CHARS, tokens: int = MAX_DOC_TOKENS) -> List[str]:
+    """Return ``text`` as the texts to hand to spaCy, each within ``limit`` characters and about ``tokens`` tokens.
+
+    A piece ends at the last sentence end in the second half of its window, else at
+    the last space there, else at the window's end. A run of more than
+    :data:`MAX_RUN_CHARS` characters without a space is broken by spaces first.
+
+    Parameters
+    ----------
+    text : str
+        A turn's text.
+    limit : int
+        The most characters in a piece.
+    tokens : int
+        The most words and punctuation marks in a piece.
+
+    Returns
+    -------
+    list of str
+        ``[text]`` when it is short enough and has no overlong run.
+    """
+    if len(text) > MAX_RUN_CHARS:
+        text = _LONG_RUN.sub(_break_run, text)
+    cuts: List[str] = []
+    start = 0
+    while True:
+        high = _window_end(text, start, limit, tokens)
+        if high >= len(text):
+            cuts.append(text[start:])
+            return cuts
+        cut = _cut(text, start + (high - start) // 2, high)
+        cuts.append(text[start:cut])
+        start = cut
+
+
+def _break_run(match: "re.Match") -> str:
+    """Return a run without spaces with a space after every :data:`MAX_RUN_CHARS` characters."""
+    run = match.group()
+    return " ".join(run[i:i + MAX_RUN_CHARS] for i in range(0, len(run), MAX_RUN_CHARS))
+
+
+def _window_end(text: str, start: int, limit: int, tokens: int) -> int:
+    """Return the end of the longest stretch from ``start`` within ``limit`` characters and ``tokens`` tokens."""
+    end = min(len(text), start + limit)
+    if end - start <= tokens:  # fewer characters than the token budget: no need to count
+        return end
+    for count, match in enumerate(_TOKENISH.finditer(text, start, end), start=1):
+        if count > tokens:
+            return match.start()
+    return end
+
+
+def _cut(text: str, low: int, high: int) -> int:
+    """Return where to end a piece: after the last sentence end in ``text[low:high]``, else its last space."""
+    end = None
+    for end in _SENTENCE_END.finditer(text, low, high):
+        pass
+    if end is not None:
+        return end.end()
+    space = text.rfind(" ", low, high)
+    return space + 1 if space >= 0 else high
+
+
+def _batches(items, tokens: int = MAX_DOC_TOKENS):
+    """Yield lists of ``(text, turn index)``: at most :data:`BATCH_TEXTS` texts, ``tokens`` characters in all.
+
+    ``nlp.pipe`` batches by count only, and the parser takes a batch at once: 32
+    pieces of a long turn together would need 32 times the memory of one. A text
+    over the budget (a long piece of prose) goes alone. Characters bound the
+    tokens of a batch whatever the text holds.
+    """
+    batch: List[tuple] = []
+    size = 0
+    for text, index in items:
+        if batch and (len(batch) == BATCH_TEXTS or size + len(text) > tokens):
+            yield batch
+            batch, size = [], 0
+        batch.append((text, index))
+        size += len(text)
+    if batch:
+        yield batch
+
+
 def sentences(transcript, nlp):
     """Yield ``(turn index, turn, sentence span)`` for every sentence of a transcript.
 
-    Each turn is one spaCy doc, so a sentence never spans two speakers.
+    Each turn is one spaCy doc, so a sentence never spans two speakers; a turn
+    longer than :data:`MAX_DOC_CHARS` (or the pipeline's ``max_length``) or
+    :data:`MAX_DOC_TOKENS` is several docs, cut at sentence ends.
     """
-    texts = ((turn.text, index) for index, turn in enumerate(transcript.turns))
-    for doc, index in nlp.pipe(texts, as_tuples=True, batch_size=32):
-        for sent in doc.sents:
-            if sent.text.strip():
-                yield index, transcript.turns[index], sent
+    limit = min(MAX_DOC_CHARS, nlp.max_length)
+    texts = ((piece, index) for index, turn in enumerate(transcript.turns) for piece in pieces(turn.text, limit))
+    for batch in _batches(texts):
+        for doc, index in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+            for sent in doc.sents:
+                if sent.text.strip():
+                    yield index, transcript.turns[index], sent
 
 
 def theme_records(source: str, transcript, nlp):
@@ -166,7 +279,7 @@ def analyze(conference: Conference, session: Session, nlp=None, codebook: Option
     mentions: Counter = Counter()
     kinds: Dict[tuple, str] = {}
     taken: Dict[str, int] = {}
-    counted_turns = set()
+    counted = None
     for index, turn in enumerate(transcript.turns):
         turns.append({
             "index": index, "speaker": turn.speaker, "delegation": turn.delegation, "role": turn.role,
@@ -181,8 +294,8 @@ def analyze(conference: Conference, session: Session, nlp=None, codebook: Option
             "themes": list(sent._.themes or []), "scores": dict(sorted((sent._.theme_scores or {}).items())),
             "cues": list(sent._.theme_cues or []), "proposal": sent._.proposal,
         })
-        if index not in counted_turns:  # a turn is one doc: count its mentions once
-            counted_turns.add(index)
+        if sent.doc is not counted:  # count a doc's mentions once (a long turn is several docs)
+            counted = sent.doc
             for mention in sent.doc._.mentions or []:
                 key = (mention["kind"], mention["id"] or mention["name"])
                 mentions[key] += 1

@@ -50,6 +50,14 @@ def _fail(exc: OutcomesError) -> _Failure:
     return _Failure(str(exc), EXIT_BAD_INPUT if isinstance(exc, InputError) else EXIT_FAILED)
 
 
+def _internal(exc: Exception) -> _Failure:
+    """Return the one line shown for a bug of ours; ``OUTCOMES_DEBUG=1`` re-raises for the traceback."""
+    if os.environ.get("OUTCOMES_DEBUG"):
+        raise exc
+    return _Failure(f"internal error: {type(exc).__name__}: {exc} (this is a bug in outcomes; "
+                    "rerun with OUTCOMES_DEBUG=1 for the traceback and report it)", EXIT_FAILED)
+
+
 def _date(value: Optional[str]) -> Optional[str]:
     from .build import check_build_date
 
@@ -93,10 +101,7 @@ def build(conference_dir: str, output: Optional[str], jobs: Optional[int], repor
     except OutcomesError as exc:
         raise _fail(exc) from None
     except Exception as exc:  # a bug of ours: say so in one line, keep the traceback for those who ask
-        if os.environ.get("OUTCOMES_DEBUG"):
-            raise
-        raise _Failure(f"internal error: {type(exc).__name__}: {exc} (this is a bug in outcomes; "
-                       "rerun with OUTCOMES_DEBUG=1 for the traceback and report it)", EXIT_FAILED) from None
+        raise _internal(exc) from None
     if not quiet:
         for warning in result.warnings:
             _say(f"warning: {warning}")
@@ -202,12 +207,20 @@ def themes(paths, lang: str, fmt: str, codebook_path: str) -> None:
             nlp = pipelines.load(language, codebook_path)
         except OutcomesError as exc:
             raise _fail(exc) from None
-        for record in theme_records(path, transcript, nlp):
-            if fmt == "jsonl":
-                click.echo(json.dumps(record, ensure_ascii=False))
-            else:
-                scores = " ".join(f"{t}={record['scores'][t]:.2f}" for t in record["themes"])
-                click.echo(printable(f"{path}:{record['turn']} {record['speaker']}: {scores} | {record['text'][:110]}"))
+        for warning in transcript.warnings:
+            _say(f"warning: {warning}")
+        try:
+            for record in theme_records(path, transcript, nlp):
+                if fmt == "jsonl":
+                    click.echo(json.dumps(record, ensure_ascii=False))
+                else:
+                    scores = " ".join(f"{t}={record['scores'][t]:.2f}" for t in record["themes"])
+                    click.echo(printable(f"{path}:{record['turn']} {record['speaker']}: {scores} | "
+                                         f"{record['text'][:110]}"))
+        except OutcomesError as exc:
+            raise _fail(exc) from None
+        except Exception as exc:
+            raise _internal(exc) from None
 
 
 def _realtext_lines(table) -> list:

@@ -65,13 +65,18 @@ def read_limited(path: Union[str, Path], limit: int, error: Type[InputError] = I
         raise error("cannot be read (permission denied)", path) from exc
     except OSError as exc:
         raise error(f"cannot be opened ({exc.strerror})", path) from exc
-    with os.fdopen(fd, "rb") as handle:
+    try:
+        # checked before fdopen, which refuses a folder itself (and would leak the descriptor)
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             raise error(f"is a folder, not a {what}", path)
         if not stat.S_ISREG(mode):
             kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
             raise error(f"is {kind}, not a regular file; give the {what} as a file", path)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
         os.set_blocking(fd, True)
         try:
             data = handle.read(limit + 1)

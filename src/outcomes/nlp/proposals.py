@@ -6,6 +6,7 @@ Sets ``Span._.proposal`` on each sentence to the kind of proposal
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Dict, List, Optional, Tuple
 
 from spacy.language import Language
@@ -80,9 +81,12 @@ class ProposalFinder:
 
     def set_annotations(self, doc: Doc, matches: List[Tuple[str, int]]) -> None:
         """Give each sentence the strongest kind of proposal found in it."""
+        sentences = list(doc.sents)
+        # Token.sent walks the whole sentence: per match, that is quadratic in a long one
+        starts = [sent.start for sent in sentences]
         by_sentence: Dict[int, List[str]] = {}
         for kind, start in matches:
-            by_sentence.setdefault(doc[start].sent.start, []).append(kind)
-        for sent in doc.sents:
+            by_sentence.setdefault(starts[bisect_right(starts, start) - 1], []).append(kind)
+        for sent in sentences:
             kinds = by_sentence.get(sent.start)
             sent._.proposal = min(kinds, key=KINDS.index) if kinds else None

@@ -16,6 +16,7 @@ was not trained on (a theme a rapporteur adds) rest on the codebook alone.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
@@ -133,10 +134,13 @@ class ThemeTagger:
 
     def set_annotations(self, doc: Doc, cues: List[Cue]) -> None:
         """Score each sentence from its cues (and the classifier) and set the span extensions."""
+        sentences = list(doc.sents)
+        # Token.sent walks the sentence to find its bounds: per cue, that is quadratic in
+        # the length of a long sentence; a search in the sorted sentence starts is not.
+        starts = [sent.start for sent in sentences]
         by_sentence: Dict[int, List[Cue]] = defaultdict(list)
         for cue in cues:
-            by_sentence[doc[cue.start].sent.start].append(cue)
-        sentences = list(doc.sents)
+            by_sentence[starts[bisect_right(starts, cue.start) - 1]].append(cue)
         probabilities = self.classify([s.text for s in sentences]) if self.classifier is not None else None
         for index, sent in enumerate(sentences):
             scores, kept = self.score(sent, by_sentence.get(sent.start, []))
@@ -169,12 +173,13 @@ class ThemeTagger:
         theme's ``context_exclude`` words): "we resume in this room with the
         session on verification" is logistics, not verification.
         """
-        kept: List[Cue] = []
+        text = sent.text
+        excluded: Dict[str, bool] = {}  # per theme: searching the sentence once per cue is quadratic
         for cue in cues:
-            pattern = self._exclude.get(cue.theme)
-            if pattern is not None and pattern.search(sent.text):
-                continue
-            kept.append(cue)
+            if cue.theme not in excluded:
+                pattern = self._exclude.get(cue.theme)
+                excluded[cue.theme] = pattern is not None and pattern.search(text) is not None
+        kept = [cue for cue in cues if not excluded[cue.theme]]
         remaining: Dict[str, float] = defaultdict(lambda: 1.0)
         seen = set()
         for cue in kept:
@@ -201,10 +206,18 @@ class ThemeTagger:
 
 
 def _drop_nested(cues: List[Cue]) -> List[Cue]:
-    """Drop a cue lying inside a longer cue of the same theme ("sampling" in "sampling and analysis")."""
+    """Drop a cue lying inside a longer cue of the same theme ("sampling" in "sampling and analysis").
+
+    A cue is kept unless a cue of its theme kept before it covers it. Cues are taken by
+    start, longest first, so every cue kept before starts at or before this one: it is
+    covered exactly when the furthest end kept so far for its theme reaches its end.
+    That is one comparison per cue instead of one per kept cue (quadratic in a long turn).
+    """
     kept: List[Cue] = []
+    furthest: Dict[str, int] = {}
     for cue in sorted(cues, key=lambda c: (c.start, -(c.end - c.start))):
-        if any(k.theme == cue.theme and k.start <= cue.start and cue.end <= k.end and k is not cue for k in kept):
+        if cue.theme in furthest and cue.end <= furthest[cue.theme]:
             continue
         kept.append(cue)
+        furthest[cue.theme] = max(furthest.get(cue.theme, cue.end), cue.end)
     return kept

@@ -81,16 +81,23 @@ def decode(raw: bytes, path: str) -> Tuple[str, List[str]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
 
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+# Control characters that separate words (vertical tab, form feed, the information
+# separators, NEL, a stray carriage return) fold into a space like any other.
+_SPACES = re.compile(r"[ \t\r\x0b\x0c\x1c-\x1f\x85\u00a0\u2000-\u200b\u202f\u3000]+")
+# Every other C0 and C1 control but tab and newline: an ESC in a caption must never reach
+# the HTML, the CSV or a terminal (NUL is refused earlier, by decode).
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]+")
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(?=[a-zà-öø-ÿ])")
 
 
 def clean_text(text: str) -> str:
-    """Return ``text`` in NFC with caption line breaks and runs of spaces folded.
+    """Return ``text`` in NFC with caption line breaks and runs of spaces folded, control characters removed.
 
     A word hyphenated across two caption lines ("verifi-\\ncation") is joined.
     """
     text = unicodedata.normalize("NFC", text)
+    if not text.isprintable():  # a fast check first: most text has no control character at all
+        text = _CONTROLS.sub("", text)
     text = _HYPHEN_BREAK.sub(r"\1", text)
     text = text.replace("\n", " ")
     return _SPACES.sub(" ", text).strip()
@@ -240,6 +247,8 @@ class SpeakerDirectory:
         if not label:
             return UNKNOWN_SPEAKER, None, None
         label = clean_text(label)
+        delegation = clean_text(delegation) if delegation else delegation
+        note = clean_text(note) if note else note
         role = None
         notes = " ".join(x for x in (delegation, note) if x)
         if _ROLE_NOTES.search(notes) and re.search(r"pr[ée]sid|chair|mod[ée]rat", notes, re.I):
@@ -311,9 +320,73 @@ class RawTurn:
 
 def join_speech(before: str, after: str) -> str:
     """Join two pieces of one speech, undoing a word hyphenated across cues."""
-    if before.endswith("-") and len(before) > 1 and before[-2].isalpha() and after[:1].islower():
+    if _continues_word(before, after):
         return before[:-1] + after
     return f"{before} {after}"
+
+
+def _continues_word(before: str, after: str) -> bool:
+    """Return True if ``before`` ends in a word hyphenated across cues that ``after`` finishes.
+
+    Only the last two characters of ``before`` matter, so its tail is enough.
+    """
+    return before.endswith("-") and len(before) > 1 and before[-2].isalpha() and after[:1].islower()
+
+
+def turn_too_long(path: str, line: int, size: int, where: str = "") -> TranscriptError:
+    """Return the error for a turn of ``size`` characters or more, past :data:`MAX_TURN_CHARS`.
+
+    Parameters
+    ----------
+    path : str
+        The file, for the message.
+    line : int
+        Where the turn starts.
+    size : int
+        Its length so far.
+    where : str
+        Where reading stopped, e.g. " by line 120004", for the message.
+    """
+    return TranscriptError(f"has a turn too long to read ({size:,} characters{where}; the limit is "
+                           f"{MAX_TURN_CHARS:,}): split the text into paragraphs or speaker turns", path, line)
+
+
+class _Speech:
+    """The text of one turn, merged from consecutive pieces of one speaker's speech.
+
+    The pieces are kept in a list and joined once, at the end: joining strings one at
+    a time copies the whole turn at each step, which is quadratic in its length.
+    """
+
+    __slots__ = ("turn", "parts", "size", "tail")  # one per turn: a million turns is a million of these
+
+    def __init__(self, turn: Turn):
+        self.turn = turn
+        self.parts = [turn.text]
+        self.size = len(turn.text)
+        self.tail = turn.text[-2:]  # all that join_speech looks at
+
+    def fits(self, text: str) -> bool:
+        """Return True if ``text`` can join the turn without passing :data:`MAX_TURN_CHARS`."""
+        return self.size + 1 + len(text) <= MAX_TURN_CHARS
+
+    def add(self, text: str) -> None:
+        """Append ``text`` as :func:`join_speech` would."""
+        if _continues_word(self.tail, text):
+            self.parts[-1] = self.parts[-1][:-1]
+            joined = self.tail[:-1] + text
+            self.size += len(text) - 1
+        else:
+            self.parts.append(" ")
+            joined = self.tail + " " + text
+            self.size += len(text) + 1
+        self.parts.append(text)
+        self.tail = joined[-2:]
+
+    def close(self) -> None:
+        """Give the turn its merged text."""
+        if len(self.parts) > 1:
+            self.turn.text = "".join(self.parts)
 
 
 def finish(path: str, fmt: str, raw_turns: Sequence[RawTurn], directory: Optional[SpeakerDirectory],
@@ -321,22 +394,23 @@ def finish(path: str, fmt: str, raw_turns: Sequence[RawTurn], directory: Optiona
     """Resolve speakers, clean text and merge consecutive turns of one speaker.
 
     Prose without speakers keeps one turn per paragraph (``merge=False``) so that
-    each quote still points at its own line.
+    each quote still points at its own line. A merged turn never passes
+    :data:`MAX_TURN_CHARS`: the piece that would pass it starts a new turn of the
+    same speaker, with a warning.
 
     Raises
     ------
     TranscriptError
-        When no speech at all was found.
+        When no speech at all was found, or one piece of speech is longer than
+        :data:`MAX_TURN_CHARS`.
     """
     directory = directory or SpeakerDirectory()
     warnings = list(warnings)
-    turns: List[Turn] = []
+    speeches: List[_Speech] = []
     unknown_labels = set()
     for raw in raw_turns:
         if len(raw.text) > MAX_TURN_CHARS:
-            raise TranscriptError(f"has a turn too long to read ({len(raw.text):,} characters; the limit is "
-                                  f"{MAX_TURN_CHARS:,}): split the text into paragraphs or speaker turns",
-                                  path, raw.line)
+            raise turn_too_long(path, raw.line, len(raw.text))
         text = clean_text(raw.text)
         if not text:
             continue
@@ -344,13 +418,19 @@ def finish(path: str, fmt: str, raw_turns: Sequence[RawTurn], directory: Optiona
         if raw.label and directory.participants and directory.lookup(raw.label) is None \
                 and not is_chair_title(raw.label):
             unknown_labels.add((speaker, raw.line))
-        if merge and turns and turns[-1].speaker == speaker and turns[-1].delegation == delegation:
-            last = turns[-1]
-            last.text = join_speech(last.text, text)
-            last.end = raw.end if raw.end is not None else last.end
-            continue
-        turns.append(Turn(speaker=speaker, delegation=delegation, start=raw.start, end=raw.end,
-                          text=text, line=raw.line, role=role))
+        last = speeches[-1] if speeches else None
+        if merge and last and last.turn.speaker == speaker and last.turn.delegation == delegation:
+            if last.fits(text):
+                last.add(text)
+                last.turn.end = raw.end if raw.end is not None else last.turn.end
+                continue
+            warnings.append(f"{path}:{raw.line}: {speaker}'s speech runs past {MAX_TURN_CHARS:,} characters "
+                            "without another speaker; it continues as a new turn here")
+        speeches.append(_Speech(Turn(speaker=speaker, delegation=delegation, start=raw.start, end=raw.end,
+                                     text=text, line=raw.line, role=role)))
+    for speech in speeches:
+        speech.close()
+    turns = [speech.turn for speech in speeches]
     if not turns:
         raise TranscriptError("holds no speech: every turn is empty", path)
     seen = set()

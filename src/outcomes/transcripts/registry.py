@@ -7,11 +7,13 @@ content whatever the suffix says (a WebVTT file saved as ``.txt``).
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, Optional, Tuple
 
 from ..errors import TranscriptError
+from ..files import MB, read_limited
 from .model import Transcript
 from .normalise import SpeakerDirectory
 
@@ -30,7 +32,7 @@ class _Entry:
 _READERS: Dict[str, _Entry] = {}
 
 #: Largest transcript we read; a conference session's transcript is far smaller.
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 50 * MB
 
 
 def register(name: str, suffixes: Tuple[str, ...], sniff: Optional[Sniffer] = None):
@@ -92,20 +94,29 @@ def read(path, fmt: Optional[str] = None, directory: Optional[SpeakerDirectory] 
     Raises
     ------
     TranscriptError
-        When the file is missing, too large, empty, or not valid for its format.
+        When the file is missing, not a regular file (a device, a FIFO), larger than
+        :data:`MAX_BYTES`, empty, or not valid for its format.
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise TranscriptError(f"is {size // (1024 * 1024)} MB; transcripts over "
-                                  f"{MAX_BYTES // (1024 * 1024)} MB are not read", str(path))
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise TranscriptError("does not exist", str(path)) from exc
-    except IsADirectoryError as exc:
-        raise TranscriptError("is a folder, not a transcript file", str(path)) from exc
-    except PermissionError as exc:
-        raise TranscriptError("cannot be read (permission denied)", str(path)) from exc
+    _refuse_before_reading(path)
+    data = read_limited(path, MAX_BYTES, TranscriptError, "transcript")
     name = choose(path, data, fmt)
     return _READERS[name].reader(str(path), data, directory)
+
+
+def _refuse_before_reading(path: Path) -> None:
+    """Refuse a folder, or a regular file whose size is already over :data:`MAX_BYTES`, before opening it.
+
+    Only a regular file's size can be trusted (``/dev/zero`` says 0 bytes);
+    :func:`~outcomes.files.read_limited` bounds every other case while reading.
+    """
+    try:
+        info = path.stat()
+    except OSError:
+        return  # read_limited says what is wrong with the path
+    if stat.S_ISDIR(info.st_mode):
+        # read_limited opens a folder, then fails in os.fdopen before its own check
+        raise TranscriptError("is a folder, not a transcript file", str(path))
+    if stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
+        raise TranscriptError(f"is {info.st_size // MB} MB; transcripts over {MAX_BYTES // MB} MB are not read",
+                              str(path))

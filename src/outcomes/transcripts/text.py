@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from typing import List, Optional
 
-from .normalise import RawTurn, SpeakerDirectory, decode, finish, is_chair_title, parse_timestamp
+from .normalise import (MAX_TURN_CHARS, RawTurn, SpeakerDirectory, decode, finish, is_chair_title,
+                        parse_timestamp, turn_too_long)
 from .registry import register
 
 _NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.\-]*|d[eu]|da|dos|del|des|van|von|der|den|el|al|le|la|ben|bin|ibn|di|y)"
@@ -58,17 +59,57 @@ def _label(line: str, directory: Optional[SpeakerDirectory]):
     return match if plausible else None
 
 
+class _Lines:
+    """The lines of the turn being read, joined once when it ends.
+
+    ``text += line`` copies the whole turn at each line, which is quadratic in its
+    length; and the length limit is checked at each line, so a turn far past it
+    stops there instead of being read to the end first.
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self.turn: Optional[RawTurn] = None
+        self.lines: List[str] = []
+        self.size = 0
+
+    def start(self, turn: RawTurn) -> None:
+        """Close the current turn and begin ``turn``."""
+        self.close()
+        self.turn, self.lines, self.size = turn, [turn.text], len(turn.text)
+        if self.size > MAX_TURN_CHARS:
+            raise turn_too_long(self.path, turn.line, self.size)
+
+    def add(self, line: str, number: int) -> None:
+        """Append ``line`` (file line ``number``) to the current turn."""
+        self.size += 1 + len(line)
+        if self.size > MAX_TURN_CHARS:
+            raise turn_too_long(self.path, self.turn.line, self.size, f" by line {number}")
+        self.lines.append(line)
+
+    def close(self) -> None:
+        """Give the current turn its text; there is no current turn afterwards."""
+        if self.turn is not None and len(self.lines) > 1:
+            self.turn.text = "\n".join(self.lines)
+        self.turn, self.lines, self.size = None, [], 0
+
+
 def parse(path: str, text: str, directory: Optional[SpeakerDirectory]) -> List[RawTurn]:
-    """Return the raw turns of labelled text; prose without labels gives one turn per paragraph."""
-    lines = text.split("\n")
+    """Return the raw turns of labelled text; prose without labels gives one turn per paragraph.
+
+    Raises
+    ------
+    TranscriptError
+        As soon as a turn passes :data:`~outcomes.transcripts.normalise.MAX_TURN_CHARS`.
+    """
     turns: List[RawTurn] = []
-    current: Optional[RawTurn] = None
+    current = _Lines(path)
     labelled = False
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if not stripped:
-            if current is not None and current.label is None:
-                current = None  # prose: a blank line ends a paragraph
+            if current.turn is not None and current.turn.label is None:
+                current.close()  # prose: a blank line ends a paragraph
             continue
         match = _label(line, directory)
         if not match and (_NOTE_LINE.match(stripped) or _MD_HEADING.match(stripped)):
@@ -76,15 +117,16 @@ def parse(path: str, text: str, directory: Optional[SpeakerDirectory]) -> List[R
         if match:
             labelled = True
             stamp = match["ts"] or match["ts_bare"] or match["ts2"]
-            current = RawTurn(label=match["name"], text=match["text"], line=number,
-                              start=parse_timestamp(stamp) if stamp else None,
-                              delegation=match["deleg"], note=match["note"])
-            turns.append(current)
-        elif current is not None:
-            current.text += "\n" + stripped
+            turns.append(RawTurn(label=match["name"], text=match["text"], line=number,
+                                 start=parse_timestamp(stamp) if stamp else None,
+                                 delegation=match["deleg"], note=match["note"]))
+            current.start(turns[-1])
+        elif current.turn is not None:
+            current.add(stripped, number)
         elif not labelled:
-            current = RawTurn(label=None, text=stripped, line=number)
-            turns.append(current)
+            turns.append(RawTurn(label=None, text=stripped, line=number))
+            current.start(turns[-1])
+    current.close()
     if labelled:
         # header lines before the first label are a title, not speech
         turns = [t for t in turns if t.label is not None]
