@@ -313,7 +313,8 @@ def _session(root: Path, document: yamlfile.Document, index: int, start: dt.date
         raise ManifestError(f"{what}: transcript {shorten(entry['transcript'])} is a folder, not a file",
                             manifest, transcript_line)
     if not transcript.is_file():
-        raise ManifestError(f"{what}: transcript {shorten(entry['transcript'])} does not exist",
+        problem = "is not a regular file (a FIFO or a device)" if transcript.exists() else "does not exist"
+        raise ManifestError(f"{what}: transcript {shorten(entry['transcript'])} {problem}",
                             manifest, transcript_line)
     return Session(
         id=entry["id"], title=entry["title"], date=date, language=language, transcript=transcript,
