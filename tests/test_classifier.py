@@ -43,3 +43,13 @@ def test_training_learns_from_examples():
     probs = textcat.predict(nlp, ["samples taken by inspectors", "courses to teach technicians"])
     assert probs[0]["verification"] > probs[0]["capacity_building"]
     assert probs[1]["capacity_building"] > probs[1]["verification"]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_shipped_classifier_holds_no_word_list(language):
+    # it is trained on third-party real text too: only hashed features may be in the repository
+    folder = textcat.model_dir(language)
+    assert not (folder / "vocab").exists()
+    assert not list(folder.rglob("strings.json"))
+    doc = textcat.load(str(folder))("the opcw must verify the destruction of chemical weapons")
+    assert doc.cats["verification"] > doc.cats["capacity_building"]

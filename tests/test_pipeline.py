@@ -57,8 +57,8 @@ def test_pipelines_are_loaded_once_per_process(en):
 
 
 def test_real_pipeline_uses_lemmas_for_themes(en, fr):
-    assert first(en, "The inspectors verified the declarations.")._.themes == ["verification"]
-    assert first(fr, "Les inspecteurs ont vérifié les déclarations.")._.themes == ["verification"]
+    assert first(en, "The OPCW inspectors verified the declarations.")._.themes == ["verification"]
+    assert first(fr, "Les inspecteurs de l'OIAC ont vérifié les déclarations.")._.themes == ["verification"]
 
 
 def test_unknown_language_is_a_clear_error():
@@ -83,4 +83,4 @@ def test_extraction_does_not_depend_on_the_hash_seed(sample_dir):
         assert result.returncode == 0, result.stderr
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]
-    assert outputs[0].count("\n") > 50
+    assert outputs[0].count("\n") > 30

@@ -60,7 +60,7 @@ def test_scores_and_cues_explain_the_tag(blank_en):
 
 
 def test_one_weak_cue_is_not_enough(blank_en):
-    doc = blank_en("We looked at the data.")
+    doc = blank_en("We looked at the data on the Convention's implementation.")  # anchors, one weak cue
     sent = next(doc.sents)
     assert sent._.themes == []
     assert sent._.theme_scores.get("verification") == pytest.approx(0.3)
@@ -70,7 +70,7 @@ def test_lemmas_carry_inflections():
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     tagger = ThemeTagger(nlp, codebook=codebook.load(), language="en")
-    doc = nlp.make_doc("Inspectors verified the declarations.")
+    doc = nlp.make_doc("Inspectors verified the declarations of the OPCW.")
     doc = nlp.get_pipe("sentencizer")(doc)
     # a blank pipeline has no lemmatizer: give the plurals their lemmas by hand
     doc[0].lemma_ = "inspector"
@@ -105,3 +105,53 @@ def test_tagger_round_trips_to_disk(tmp_path, blank_en):
     assert (tmp_path / "themes" / "codebook.yml").is_file()
     tagger.from_disk(tmp_path / "themes")
     assert themes_of(blank_en, "The verification regime matters.") == [["verification"]]
+
+
+# A theme fires only where its subject is (the codebook's requires_<language> groups).
+
+def _themes(nlp, text):
+    return [sorted(s._.themes) for s in nlp(text).sents]
+
+
+def test_verification_needs_chemical_weapons_in_view(blank_en):
+    assert _themes(blank_en, "IAEA inspectors verified the declarations under the safeguards agreement.") == [[]]
+    assert "verification" in _themes(blank_en, "OPCW inspectors verified the declarations of the plant.")[0]
+
+
+def test_terrorism_without_anything_chemical_is_not_chemical_terrorism(blank_en):
+    assert _themes(blank_en, "Terrorists attacked the border post and the threat remains.") == [[]]
+    found = _themes(blank_en, "Terrorists could acquire toxic chemicals to attack the metro.")
+    assert "chemical_terrorism" in found[0]
+
+
+def test_an_anchor_in_the_sentence_before_counts(blank_en):
+    # "They" refers to the toxic chemicals named just before: the chemical link is in context
+    found = _themes(blank_en, "Toxic chemicals are stored at the plant. Terrorists could steal them.")
+    assert "chemical_terrorism" in found[1]
+
+
+def test_rules_and_values_without_technology_are_not_ethical_governance(blank_en):
+    assert _themes(blank_en, "We need rules, norms and values for a rules-based order.") == [[]]
+    assert "ethical_governance" in _themes(blank_en, "We need ethical rules and human oversight for artificial "
+                                                     "intelligence.")[0]
+
+
+def test_a_cue_counts_once_per_lemma():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    tagger = ThemeTagger(nlp, codebook=codebook.load(), language="en")
+    doc = nlp.get_pipe("sentencizer")(nlp.make_doc("The OPCW sample and the OPCW samples."))
+    doc[6].lemma_ = "sample"  # a blank pipeline has no lemmatizer
+    cues = [c for c in tagger.match(doc) if c.theme == "verification" and c.lemma == ("sample",)]
+    assert len(cues) == 2
+    scores, _ = tagger.score(next(doc.sents), cues)
+    assert scores["verification"] == pytest.approx(codebook.load().weights["medium"])
+
+
+def test_a_theme_may_have_its_own_threshold(tmp_path):
+    text = codebook.default_path().read_text(encoding="utf-8")
+    custom = tmp_path / "codebook.yml"
+    custom.write_text(text.replace("    threshold: 0.5  #", "    threshold: 0.95  #", 1), encoding="utf-8")
+    book = codebook.load(custom)
+    assert book.threshold_of("verification") == 0.95
+    assert book.threshold_of("capacity_building") == codebook.load().threshold_of("capacity_building")

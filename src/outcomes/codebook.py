@@ -18,6 +18,9 @@ from .errors import CodebookError, shorten
 TIERS = ("strong", "medium", "weak")
 DEFAULT_WEIGHTS = {"strong": 0.9, "medium": 0.6, "weak": 0.3}
 EXCLUDE_PREFIX = "context_exclude_"
+REQUIRES_PREFIX = "requires_"
+#: Sentences before a sentence, in its turn, where the rest of a theme's required anchors may stand.
+DEFAULT_CONTEXT = 2
 
 _LANGUAGE = r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*"
 _TERMS = {"type": ["array", "null"], "items": {"type": "string", "pattern": r"\S"}}
@@ -44,6 +47,8 @@ SCHEMA = {
                     "id": {"type": "string", "minLength": 1},
                     "label": dict(_TEXTS, required=["en"]),
                     "description": dict(_TEXTS, type=["object", "null"]),
+                    "context": {"type": "integer", "minimum": 0, "maximum": 50},
+                    "threshold": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
                 },
                 "patternProperties": {
                     # a language ("id" is two letters too, and is not one)
@@ -53,6 +58,12 @@ SCHEMA = {
                         "additionalProperties": False,
                     },
                     rf"^{EXCLUDE_PREFIX}{_LANGUAGE}$": _TERMS,
+                    # named groups of anchor terms: the theme needs one term of every group nearby
+                    rf"^{REQUIRES_PREFIX}{_LANGUAGE}$": {
+                        "type": "object",
+                        "minProperties": 1,
+                        "additionalProperties": dict(_TERMS, type="array", minItems=1),
+                    },
                 },
                 "additionalProperties": False,
             },
@@ -81,6 +92,10 @@ class Theme:
     descriptions: Dict[str, str]
     terms: Dict[str, List[Term]]  # language -> terms
     exclude: Dict[str, Tuple[str, ...]]  # language -> context words
+    # language -> named groups of anchor terms; each group must be met within `context` sentences
+    requires: Dict[str, Dict[str, Tuple[str, ...]]] = field(default_factory=dict)
+    context: int = DEFAULT_CONTEXT
+    threshold: Optional[float] = None  # the codebook's threshold when None
 
     def label(self, language: str) -> str:
         """Return the theme's label in ``language`` (English when missing)."""
@@ -96,6 +111,11 @@ class Codebook:
     path: str
     sha256: str
     weights: Dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+
+    def threshold_of(self, theme_id: str) -> float:
+        """Return the score at which a sentence carries ``theme_id``: the theme's own, else the codebook's."""
+        own = self.theme(theme_id).threshold
+        return self.threshold if own is None else own
 
     @property
     def ids(self) -> List[str]:
@@ -173,11 +193,16 @@ def _theme(entry: dict, weights: Dict[str, float], document: yamlfile.Document, 
     theme_id = entry["id"]
     terms: Dict[str, List[Term]] = {}
     exclude: Dict[str, Tuple[str, ...]] = {}
+    requires: Dict[str, Dict[str, Tuple[str, ...]]] = {}
     for key, value in entry.items():
-        if key in ("id", "label", "description"):
+        if key in ("id", "label", "description", "context", "threshold"):
             continue
         if key.startswith(EXCLUDE_PREFIX):
             exclude[key[len(EXCLUDE_PREFIX):]] = tuple(w.lower() for w in value or [])
+            continue
+        if key.startswith(REQUIRES_PREFIX):
+            requires[key[len(REQUIRES_PREFIX):]] = {group: tuple(t.strip() for t in items)
+                                                    for group, items in value.items()}
             continue
         language_terms = [Term(item.strip(), _words(item), tier, float(weights[tier]))
                           for tier, items in value.items() for item in items or []]
@@ -188,7 +213,9 @@ def _theme(entry: dict, weights: Dict[str, float], document: yamlfile.Document, 
     if not terms:
         raise CodebookError(f"theme {shorten(theme_id)} has no terms; give a language (en, fr) with strong, "
                             "medium or weak terms", document.path, document.line(["themes", index]))
-    return Theme(theme_id, dict(entry["label"]), dict(entry.get("description") or {}), terms, exclude)
+    return Theme(theme_id, dict(entry["label"]), dict(entry.get("description") or {}), terms, exclude,
+                 requires, int(entry.get("context", DEFAULT_CONTEXT)),
+                 float(entry["threshold"]) if "threshold" in entry else None)
 
 
 def _explain(error, data: dict) -> Optional[str]:
@@ -207,5 +234,5 @@ def _explain(error, data: dict) -> Optional[str]:
             return (f"theme {shorten(data['themes'][path[1]].get('id'))}, language {shorten(path[2])}: "
                     f"unknown tier {shorten(extra)} (use {', '.join(TIERS)})")
         return (f"{where}: unknown key {shorten(extra)} (a theme has id, label, description, a language code "
-                f"such as en or fr, and {EXCLUDE_PREFIX}<language>)")
+                f"such as en or fr, context, {REQUIRES_PREFIX}<language> and {EXCLUDE_PREFIX}<language>)")
     return None

@@ -1,9 +1,14 @@
-"""The theme classifier: a small spaCy ``textcat_multilabel`` trained on the gold dev split.
+"""The theme classifier: a small spaCy ``textcat_multilabel`` trained on development data only.
 
 It complements the codebook where wording is indirect ("a grudge and a hardware
 store"). The theme tagger fuses the two per sentence; the codebook stays the
-way to add a theme or a term. Chosen because it won on the held-out split
-(see ``outcomes evaluate``); trained only on ``data/gold/<lang>-dev.jsonl``.
+way to add a theme or a term. It is trained on the project's gold dev split
+(``data/gold/<lang>-dev.jsonl``) and on the development part of the real texts
+(:mod:`outcomes.realtext`), so that it has seen real speech that is about none of
+the themes; never on a test part.
+
+The saved model holds hashed word features and no vocabulary: no word list of the
+third-party texts is written into the repository (the hashes are all it needs).
 
 Train (deterministic, a few seconds per language)::
 
@@ -76,23 +81,44 @@ def predict(classifier, texts: Sequence[str]) -> List[Dict[str, float]]:
     return [doc.cats for doc in classifier.pipe((t.lower() for t in texts), batch_size=256)]
 
 
-def main(argv: Optional[Sequence[str]] = None) -> None:
-    """Train and save the classifier for each language from its gold dev split."""
-    from ..codebook import load as load_codebook
+def training_data(language: str, themes: Sequence[str]):
+    """Return ``(texts, labels, description)``: the gold dev split plus the real-text dev part, if present."""
+    from .. import realtext
     from ..evaluation import gold_path, load_gold
+
+    gold = load_gold(gold_path(language, "dev"), themes)
+    texts = [g.text for g in gold]
+    labels = [list(g.labels) for g in gold]
+    description = f"{len(gold)} sentences of data/gold/{language}-dev.jsonl"
+    if realtext.available(language):
+        real = realtext.select(realtext.load(language, themes), "dev", language)
+        texts += [p.text for p in real]
+        labels += [list(p.labels) for p in real]
+        description += f" and {len(real)} paragraphs of the real-text dev part"
+    else:
+        print(f"note: {realtext.missing_message([language])}; training on the gold dev split only")
+    return texts, labels, description
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Train and save the classifier for each language from its development data."""
+    from ..codebook import load as load_codebook
 
     languages = list(argv if argv is not None else sys.argv[1:]) or ["en", "fr"]
     themes = load_codebook().ids
     for language in languages:
-        gold = load_gold(gold_path(language, "dev"), themes)
-        nlp = train(language, [g.text for g in gold], [g.labels for g in gold], themes)
+        texts, labels, description = training_data(language, themes)
+        nlp = train(language, texts, labels, themes)
         nlp.meta["name"] = f"outcomes_textcat_{language}"
-        nlp.meta["description"] = (f"Theme classifier for outcomes, trained on {len(gold)} sentences of "
-                                   f"data/gold/{language}-dev.jsonl")
+        nlp.meta["description"] = f"Theme classifier for outcomes, trained on {description}"
         target = model_dir(language)
+        if target.exists():
+            import shutil
+
+            shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        nlp.to_disk(target)
-        print(f"{language}: trained on {len(gold)} dev sentences -> {target}")
+        nlp.to_disk(target, exclude=["vocab"])  # hashed features only: no word list of the texts
+        print(f"{language}: trained on {description} -> {target}")
 
 
 if __name__ == "__main__":

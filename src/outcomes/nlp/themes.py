@@ -11,6 +11,15 @@ classifier (probability ``p``, see :mod:`outcomes.nlp.textcat`):
 among the cues as ``{"term": "classifier", "tier": "model", "text": "p=0.82"}``
 when it adds to a theme, so every tag stays explainable. Themes the classifier
 was not trained on (a theme a rapporteur adds) rest on the codebook alone.
+
+A theme fires only where its subject is: a theme with ``requires_<language>``
+groups in the codebook (chemical terrorism needs a chemical link *and* an actor)
+keeps its score in a sentence only when the sentence holds a term of one group
+and a term of every group stands in it or in the ``context`` sentences before it
+in the same doc (a turn, a paragraph): "They" after "toxic chemicals" still
+refers to them. Otherwise no cue of the theme counts there, unless a strong cue
+or a confident classifier (``model_bypass``) puts the subject in view. A word said twice, or in its singular and plural,
+is one cue: cues count once per lemma.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Hashable, List, Optional, Set, Tuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -43,6 +52,7 @@ class Cue:
     weight: float
     start: int  # token index in the doc
     end: int
+    lemma: Tuple[str, ...] = ()  # the lemmas of the words as said: "rules" and "rule" are one cue
 
     def as_dict(self, doc: Doc) -> dict:
         """Return the cue as a JSON-ready dict, with the words as said."""
@@ -51,10 +61,11 @@ class Cue:
 
 @Language.factory(
     "outcomes_themes",
-    default_config={"codebook": "default", "language": None, "model": "default", "model_weight": 0.7},
+    default_config={"codebook": "default", "language": None, "model": "default", "model_weight": 0.7,
+                    "model_bypass": 0.9},
 )
 def make_theme_tagger(nlp: Language, name: str, *, codebook: str, language: Optional[str], model: str,
-                      model_weight: float) -> "ThemeTagger":
+                      model_weight: float, model_bypass: float) -> "ThemeTagger":
     """Create the theme tagger for ``nlp`` from a codebook file ("default" for the shipped one).
 
     ``model`` is a trained classifier folder, "default" for the one shipped for
@@ -66,42 +77,80 @@ def make_theme_tagger(nlp: Language, name: str, *, codebook: str, language: Opti
     classifier = textcat.load(model) if model else None
     return ThemeTagger(nlp, name, codebook=load_codebook(codebook), language=language,
                        classifier=classifier.get_pipe("textcat_multilabel") if classifier else None,
-                       model_weight=model_weight)
+                       model_weight=model_weight, model_bypass=model_bypass)
+
+
+class _Lexicon:
+    """Terms found by their words as written or their lemmas; a term ``word*`` finds any word starting so."""
+
+    def __init__(self, make_doc):
+        self._make_doc = make_doc
+        # first word -> [(words, payload)]; words as the pipeline's tokenizer splits them
+        self._index: Dict[str, List[Tuple[Tuple[str, ...], Hashable]]] = defaultdict(list)
+        self._prefixes: List[Tuple[str, Hashable]] = []
+
+    def add(self, text: str, payload: Hashable) -> None:
+        """Add the term ``text``; :meth:`at` returns ``payload`` where it is found."""
+        if text.endswith("*") and " " not in text:
+            self._prefixes.append((text[:-1].lower(), payload))
+            return
+        words = tuple(t.lower_ for t in self._make_doc(text))
+        if words:
+            self._index[words[0]].append((words, payload))
+
+    def at(self, i: int, lowers: List[str], lemmas: List[str]) -> List[Tuple[int, Hashable]]:
+        """Return ``(length in words, payload)`` of every term that starts at word ``i``."""
+        found = []
+        n = len(lowers)
+        for key in dict.fromkeys((lowers[i], lemmas[i])):
+            for words, payload in self._index.get(key, ()):
+                end = i + len(words)
+                if end <= n and all(w == lowers[i + k] or w == lemmas[i + k] for k, w in enumerate(words)):
+                    found.append((len(words), payload))
+        for prefix, payload in self._prefixes:
+            if lowers[i].startswith(prefix):
+                found.append((1, payload))
+        return found
 
 
 class ThemeTagger:
     """Tag sentences with themes from codebook terms, matched on words and lemmas."""
 
     def __init__(self, nlp: Language, name: str = "outcomes_themes", *, codebook: Codebook, language: str,
-                 classifier=None, model_weight: float = 0.7):
+                 classifier=None, model_weight: float = 0.7, model_bypass: float = 0.9):
         self.name = name
         self.language = language
         self.classifier = classifier
         self.model_weight = model_weight
+        # a classifier this sure of a theme puts its subject in view without the codebook's anchors
+        self.model_bypass = model_bypass
         self._make_doc = nlp.make_doc
         self._build(codebook)
 
     def _build(self, codebook: Codebook) -> None:
         self.codebook = codebook
         self.threshold = codebook.threshold
+        self._thresholds = {t: codebook.threshold_of(t) for t in codebook.ids}
         language = self.language
-        # first word -> [(words, theme id, term)]; words as the pipeline's tokenizer splits them
-        self._index: Dict[str, List[Tuple[Tuple[str, ...], str, Term]]] = defaultdict(list)
-        self._prefixes: List[Tuple[str, str, Term]] = []
+        self._terms = _Lexicon(self._make_doc)  # payload: (theme id, Term)
+        self._anchors = _Lexicon(self._make_doc)  # payload: (theme id, group name)
+        self._requires: Dict[str, Tuple[str, ...]] = {}
+        self._context: Dict[str, int] = {}
         self._exclude: Dict[str, Optional[re.Pattern]] = {}
         for theme in codebook.themes:
             for term in theme.terms.get(language, []):
-                if term.text.endswith("*") and " " not in term.text:
-                    self._prefixes.append((term.text[:-1].lower(), theme.id, term))
-                    continue
-                words = tuple(t.lower_ for t in self._make_doc(term.text))
-                self._index[words[0]].append((words, theme.id, term))
+                self._terms.add(term.text, (theme.id, term))
+            groups = theme.requires.get(language, {})
+            for group, anchors in groups.items():
+                for anchor in anchors:
+                    self._anchors.add(anchor, (theme.id, group))
+            if groups:
+                self._requires[theme.id] = tuple(groups)
+                self._context[theme.id] = theme.context
             words = theme.exclude.get(language, ())
             self._exclude[theme.id] = (
                 re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I) if words else None
             )
-        for entries in self._index.values():
-            entries.sort(key=lambda e: -len(e[0]))
 
     def __call__(self, doc: Doc) -> Doc:
         """Tag every sentence of ``doc``."""
@@ -111,26 +160,49 @@ class ThemeTagger:
     def match(self, doc: Doc) -> List[Cue]:
         """Return every codebook term found in ``doc`` (longest match per theme and place)."""
         lowers = [t.lower_ for t in doc]
-        lemmas = [t.lemma_.lower() for t in doc]
+        lemmas = [t.lemma_.lower() or t.lower_ for t in doc]  # a blank pipeline has no lemmas
         found: List[Cue] = []
-        n = len(doc)
-        for i in range(n):
+        for i in range(len(doc)):
             # every term that matches here, by the word as written or its lemma
             matches: Dict[str, List[Tuple[int, float, str, Term]]] = defaultdict(list)
-            for key in dict.fromkeys((lowers[i], lemmas[i])):
-                for words, theme_id, term in self._index.get(key, ()):
-                    end = i + len(words)
-                    if end <= n and all(w == lowers[i + k] or w == lemmas[i + k] for k, w in enumerate(words)):
-                        matches[theme_id].append((len(words), term.weight, term.text, term))
-            for prefix, theme_id, term in self._prefixes:
-                if lowers[i].startswith(prefix):
-                    matches[theme_id].append((1, term.weight, term.text, term))
+            for length, (theme_id, term) in self._terms.at(i, lowers, lemmas):
+                matches[theme_id].append((length, term.weight, term.text, term))
             for theme_id in sorted(matches):
                 # longest, then strongest, then a fixed order of the texts (a term beats its own
                 # prefix: "rules" over "rule"); never the order of a set, which varies by process
                 length, _, _, term = max(matches[theme_id], key=lambda m: (m[0], m[1], tuple(-ord(c) for c in m[2])))
-                found.append(Cue(theme_id, term.text, term.tier, term.weight, i, i + length))
+                found.append(Cue(theme_id, term.text, term.tier, term.weight, i, i + length,
+                                 tuple(lemmas[i:i + length])))
         return _drop_nested(found)
+
+    def anchors(self, doc: Doc) -> List[Tuple[int, str, str]]:
+        """Return ``(token index, theme id, group)`` of every required anchor term found in ``doc``."""
+        if not self._requires:
+            return []
+        lowers = [t.lower_ for t in doc]
+        lemmas = [t.lemma_.lower() or t.lower_ for t in doc]  # a blank pipeline has no lemmas
+        return [(i, theme_id, group) for i in range(len(doc))
+                for _, (theme_id, group) in self._anchors.at(i, lowers, lemmas)]
+
+    def _gated(self, doc: Doc, starts: List[int]) -> List[Set[str]]:
+        """Return, per sentence, the themes whose required anchors are not in view there.
+
+        In view: one group's term in the sentence, and every group's term in it or in
+        the theme's ``context`` sentences before it.
+        """
+        count = len(starts)
+        present: List[Set[Tuple[str, str]]] = [set() for _ in range(count)]
+        for token, theme_id, group in self.anchors(doc):
+            present[bisect_right(starts, token) - 1].add((theme_id, group))
+        gated: List[Set[str]] = [set() for _ in range(count)]
+        for theme_id, groups in self._requires.items():
+            reach = self._context[theme_id]
+            for index in range(count):
+                window = present[max(0, index - reach):index + 1]
+                here = any((theme_id, group) in present[index] for group in groups)
+                if not here or not all(any((theme_id, group) in found for found in window) for group in groups):
+                    gated[index].add(theme_id)
+        return gated
 
     def set_annotations(self, doc: Doc, cues: List[Cue]) -> None:
         """Score each sentence from its cues (and the classifier) and set the span extensions."""
@@ -142,6 +214,7 @@ class ThemeTagger:
         for cue in cues:
             by_sentence[starts[bisect_right(starts, cue.start) - 1]].append(cue)
         probabilities = self.classify([s.text for s in sentences]) if self.classifier is not None else None
+        gated = self._gated(doc, starts)
         for index, sent in enumerate(sentences):
             scores, kept = self.score(sent, by_sentence.get(sent.start, []))
             cue_dicts = [c.as_dict(doc) for c in kept]
@@ -152,8 +225,16 @@ class ThemeTagger:
                     if lift >= 0.05:
                         scores[theme] = round(fused, 3)
                         cue_dicts.append({"theme": theme, "term": "classifier", "tier": "model", "text": f"p={p:.2f}"})
+            # a strong cue is specific to its theme ("challenge inspection"), and so is a confident
+            # classifier (it has learnt the theme's own vocabulary): either puts the subject in view
+            gated[index] -= {c.theme for c in kept if c.tier == "strong"}
+            if probabilities is not None:
+                gated[index] -= {t for t, p in probabilities[index].items() if p >= self.model_bypass}
+            if gated[index]:  # the theme's subject is not in view: none of its evidence counts here
+                scores = {t: v for t, v in scores.items() if t not in gated[index]}
+                cue_dicts = [c for c in cue_dicts if c["theme"] not in gated[index]]
             sent._.theme_scores = dict(sorted(scores.items()))
-            sent._.themes = [t for t in self.codebook.ids if scores.get(t, 0.0) >= self.threshold]
+            sent._.themes = [t for t in self.codebook.ids if scores.get(t, 0.0) >= self._thresholds[t]]
             sent._.theme_cues = cue_dicts
 
     def classify(self, texts: List[str]) -> List[Dict[str, float]]:
@@ -183,9 +264,11 @@ class ThemeTagger:
         remaining: Dict[str, float] = defaultdict(lambda: 1.0)
         seen = set()
         for cue in kept:
-            if (cue.theme, cue.term) in seen:  # a term said twice is one cue
+            # a word said twice, or in its singular and its plural, is one cue
+            key = (cue.theme, cue.lemma or cue.term)
+            if key in seen:
                 continue
-            seen.add((cue.theme, cue.term))
+            seen.add(key)
             remaining[cue.theme] *= 1.0 - cue.weight
         return {theme: round(1.0 - rest, 3) for theme, rest in remaining.items()}, kept
 
