@@ -111,6 +111,12 @@ def test_output_under_a_file_is_refused(project, tmp_path):
     refused(run_build(project / "conf", tmp_path / "afile" / "report"), "is a file")
 
 
+def test_output_that_is_a_loop_of_links_is_refused(project, tmp_path):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    refused(run_build(project / "conf", tmp_path / "a"), "loop")
+
+
 def test_bad_build_date_is_refused():
     result = subprocess.run([OUTCOMES, "build", "nowhere", "--build-date", "2024-13-45"], capture_output=True,
                             text=True, timeout=60)

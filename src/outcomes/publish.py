@@ -67,7 +67,10 @@ def resolve_output(output, conference_root: Path, inputs: Iterable[Path]) -> Pat
         empty nor a report of outcomes.
     """
     named = str(output)
-    real = Path(output).resolve()
+    try:
+        real = Path(output).resolve()
+    except (RuntimeError, OSError) as exc:  # a loop of symbolic links
+        raise OutputError(f"cannot be resolved ({exc}); give a folder, not a loop of links", named) from None
     root = Path(conference_root).resolve()
     if real == root:
         raise OutputError(f"is the conference folder itself; publishing there would replace the manifest and "
