@@ -17,6 +17,7 @@ from .codebook import load as load_codebook
 from .conference import Conference
 from .curation import Curation
 from .curation import load as load_curation
+from .procedural import is_procedural
 
 #: Quotes shorter or longer than this (in words) are not chosen as key statements.
 QUOTE_WORDS = (10, 70)
@@ -105,9 +106,10 @@ def _findings(sentences: pd.DataFrame, curation: Curation) -> pd.DataFrame:
                 "start": row.start, "line": row.line, "theme": theme, "score": row.scores.get(theme, 0.0),
                 "cues": "; ".join(cues), "n_cues": len(cues), "text": row.text, "proposal": row.proposal,
                 "words": row.words, "summary": curation.rewrite.get(row.id, ""),
+                "procedural": is_procedural(row.text, row.language),
             })
     columns = ["id", "session", "session_title", "date", "language", "turn", "speaker", "delegation", "start",
-               "line", "theme", "score", "cues", "n_cues", "text", "proposal", "words", "summary"]
+               "line", "theme", "score", "cues", "n_cues", "text", "proposal", "words", "summary", "procedural"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["session", "turn", "line", "id", "theme"], kind="mergesort").reset_index(drop=True)
 
@@ -116,7 +118,8 @@ def _key_statements(findings: pd.DataFrame, theme: str, pinned: List[str]) -> pd
     """Choose a theme's key statements: pinned ones first, then the strongest, spread across speakers."""
     pool = findings[findings["theme"] == theme]
     chosen = pool[pool["id"].isin(pinned)]
-    candidates = pool[~pool["id"].isin(pinned) & pool["words"].between(*QUOTE_WORDS)]
+    # giving the floor, thanks, the agenda: never a key statement unless the rapporteur pins it
+    candidates = pool[~pool["id"].isin(pinned) & pool["words"].between(*QUOTE_WORDS) & ~pool["procedural"]]
     # strongest first; among equals, more distinct cues, then spoken order (deterministic)
     candidates = candidates.sort_values(["score", "n_cues", "session", "turn", "id"],
                                         ascending=[False, False, True, True, True], kind="mergesort")
@@ -175,7 +178,8 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
         "findings": [int((findings["theme"] == t).sum()) for t in themes],
         "sessions": [int((session_themes[t] >= 3).sum()) for t in themes],
         "speakers": [int(findings.loc[findings["theme"] == t, "speaker"].nunique()) for t in themes],
-        "proposals": [int(((findings["theme"] == t) & findings["proposal"].notna()).sum()) for t in themes],
+        "proposals": [int(((findings["theme"] == t) & findings["proposal"].notna() & ~findings["procedural"]).sum())
+                      for t in themes],
     })
     prominence["share"] = (prominence["findings"] / total).round(3)
 
@@ -224,7 +228,8 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
 
     key_statements = {t: _key_statements(findings, t, curation.pin) for t in themes}
     order = {t: i for i, t in enumerate(themes)}
-    proposals = findings[findings["proposal"].notna()].copy()
+    # a rule 37 invitation or "I invite the next speaker" is procedure, not a recommendation
+    proposals = findings[findings["proposal"].notna() & ~findings["procedural"]].copy()
     proposals["theme_order"] = proposals["theme"].map(order)
     proposals = proposals.sort_values(["theme_order", "session", "turn", "id"], kind="mergesort").reset_index(drop=True)
 
