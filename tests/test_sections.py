@@ -37,3 +37,31 @@ def test_paragraphs_are_numbered_through_the_document(tiny_conference):
     numbers = [int(n) for n in re.findall(r'<span class="para-num">(\d+)\.</span>', html)]
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 3
     assert "Résumé analytique" in html and "Vérification" in html
+
+
+def _accuracy_rows(source, items, f1):
+    rows = []
+    for language in ("en", "fr"):
+        for theme in ("verification", "chemical_terrorism", "ethical_governance", "capacity_building", "macro"):
+            row = {"language": language, "theme": theme, "precision": 0.5, "recall": 0.5, "f1": f1, "kappa": 0.4,
+                   "support": 10, "items": items, "source": source}
+            if source == "realtext":
+                row.update(f1_low=f1 - 0.1, f1_high=f1 + 0.1)
+            rows.append(row)
+    return rows
+
+
+def test_the_annex_shows_real_text_first_then_the_own_gold(tiny_conference):
+    import pandas as pd
+
+    conf = conference.load(tiny_conference)
+    table = pd.DataFrame(_accuracy_rows("realtext", 300, 0.731) + _accuracy_rows("gold", 260, 0.657))
+    report = aggregate.build(conf, [analysis("T1", []), analysis("T2", [], "fr")], curation.Curation(),
+                             evaluation=table)
+    html = sections.ReportView(report, "en", "2024-10-25").annexes().html
+    real, gold = html.index("real speech nobody on the team wrote"), html.index("held-out set of")
+    assert real < gold
+    assert "0.731 [0.63–0.83]" in html and "Paragraphs with the theme" in html and "0.657" in html
+    alone = aggregate.build(conf, [analysis("T1", []), analysis("T2", [], "fr")], curation.Curation(),
+                            evaluation=pd.DataFrame(_accuracy_rows("gold", 260, 0.657)))
+    assert "were not on the machine" in sections.ReportView(alone, "en", "2024-10-25").annexes().html

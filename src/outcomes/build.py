@@ -192,9 +192,9 @@ def _analyze_chunk(conference_dir: str, session_ids: List[str], targets: List[st
         analyze(conference, conference.session(session_id)).save(target)
     table = None
     if evaluate_language:
-        from .evaluation import evaluate
+        from .evaluation import for_annex
 
-        table = evaluate([evaluate_language], "test", codebook=codebook).to_json(orient="records")
+        table = for_annex(evaluate_language, codebook=codebook).to_json(orient="records")
     return session_ids, table
 
 
@@ -378,7 +378,9 @@ def _build(conference: Conference, output: Path, warnings: List[str], *, jobs, r
                         tables.append(pd.read_json(io.StringIO(table), orient="records"))
             bar.close()
         if tables:
-            combined = pd.concat(tables).sort_values("language", kind="mergesort").reset_index(drop=True)
+            # real text first (its "source" sorts after "gold"), then by language
+            combined = pd.concat(tables).sort_values(["source", "language"], ascending=[False, True],
+                                                     kind="mergesort").reset_index(drop=True)
             write_atomic(evaluation_file, combined.to_json(orient="records", indent=1))
         timings["analyses"] = time.perf_counter() - t
         say(f"{len(need)} session(s) analysed, {len(conference.sessions) - len(need)} from the cache")

@@ -388,26 +388,50 @@ class ReportView:
         return self.chapter("participation", self.t("ch_participation"), body)
 
     def _accuracy(self) -> List[str]:
-        """Return the accuracy paragraphs and table of the methodology annex."""
-        from .evaluation import TARGET_MACRO, TARGET_THEME
+        """Return the accuracy paragraphs and tables of the methodology annex: real text first, then own gold."""
+        from .evaluation import TARGET_MACRO, TARGET_REALTEXT, TARGET_THEME
 
         table = self.report.evaluation
         if table is None or not len(table):
             return [self.para(_e(self.t("accuracy_text")))]
-        counts = table.groupby("language")["sentences"].first()
-        per_language = ", ".join(f"{language_name(lang, self.language)} {self.n(n)}" for lang, n in counts.items())
-        out = [self.para(_e(self.t("accuracy_measured", sentences=self.n(int(counts.sum())), per_language=per_language,
-                                   macro=f"{TARGET_MACRO:.2f}", theme=f"{TARGET_THEME:.2f}")))]
-        shown = table.copy()
+        if "source" not in table:
+            table = table.rename(columns={"sentences": "items"}).assign(source="gold")
+        out: List[str] = []
+        real = table[table["source"] == "realtext"]
+        if len(real):
+            counts = real.groupby("language")["items"].first()
+            per_language = ", ".join(f"{language_name(lang, self.language)} {self.n(n)}" for lang, n in counts.items())
+            out.append(self.para(_e(self.t("accuracy_realtext", paragraphs=self.n(int(counts.sum())),
+                                           per_language=per_language, macro=f"{TARGET_REALTEXT:.2f}"))))
+            out.append(self._accuracy_table(real, interval=True))
+        else:
+            out.append(self.para(_e(self.t("accuracy_realtext_absent"))))
+        gold = table[table["source"] == "gold"]
+        if len(gold):
+            counts = gold.groupby("language")["items"].first()
+            per_language = ", ".join(f"{language_name(lang, self.language)} {self.n(n)}" for lang, n in counts.items())
+            out.append(self.para(_e(self.t("accuracy_measured", sentences=self.n(int(counts.sum())),
+                                           per_language=per_language, macro=f"{TARGET_MACRO:.2f}",
+                                           theme=f"{TARGET_THEME:.2f}"))))
+            out.append(self._accuracy_table(gold, interval=False))
+        return out
+
+    def _accuracy_table(self, rows: pd.DataFrame, interval: bool) -> str:
+        """Return one accuracy table: per language and theme, precision, recall, F1 (with its interval), kappa."""
+        shown = rows.copy()
         shown["language"] = [language_name(v, self.language) for v in shown["language"]]
         shown["theme"] = [self.labels.get(v, "macro") for v in shown["theme"]]
         for column in ("precision", "recall", "f1", "kappa"):
             shown[column] = [f"{v:.3f}" for v in shown[column]]
+        if interval:
+            shown["f1"] = [f"{f} [{low:.2f}–{high:.2f}]" for f, low, high in
+                           zip(shown["f1"], rows["f1_low"], rows["f1_high"])]
         shown["support"] = [int(v) for v in shown["support"]]
-        out.append(self.table(shown[["language", "theme", "precision", "recall", "f1", "kappa", "support"]],
-                              [self.t("language"), self.t("theme"), self.t("precision"), self.t("recall"),
-                               self.t("f1"), self.t("kappa"), self.t("support")], "compact accuracy"))
-        return out
+        return self.table(shown[["language", "theme", "precision", "recall", "f1", "kappa", "support"]],
+                          [self.t("language"), self.t("theme"), self.t("precision"), self.t("recall"),
+                           self.t("f1_interval") if interval else self.t("f1"), self.t("kappa"),
+                           self.t("support_paragraphs") if interval else self.t("support")],
+                          "compact accuracy")
 
     def annexes(self) -> HTMLFragment:
         """Return the annexes: methodology, provenance, list of sessions, warnings."""
