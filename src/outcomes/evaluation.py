@@ -211,10 +211,9 @@ def fingerprint(languages: Sequence[str] = ("en", "fr"), codebook: str = "defaul
 
     from . import __version__
     from .cache import _hash_files, pipeline_version
+    from . import realtext
     from .codebook import load as load_codebook
     from .nlp import textcat
-
-    from . import realtext
 
     digest = hashlib.sha256()
     digest.update(f"{__version__} spacy {metadata.version('spacy')} {load_codebook(codebook).sha256}".encode())

@@ -105,18 +105,16 @@ def read(path, fmt: Optional[str] = None, directory: Optional[SpeakerDirectory] 
 
 
 def _refuse_before_reading(path: Path) -> None:
-    """Refuse a folder, or a regular file whose size is already over :data:`MAX_BYTES`, before opening it.
+    """Refuse a regular file whose size is already over :data:`MAX_BYTES`, before opening it.
 
     Only a regular file's size can be trusted (``/dev/zero`` says 0 bytes);
-    :func:`~outcomes.files.read_limited` bounds every other case while reading.
+    :func:`~outcomes.files.read_limited` refuses folders and devices and bounds every
+    other case while reading.
     """
     try:
         info = path.stat()
     except OSError:
         return  # read_limited says what is wrong with the path
-    if stat.S_ISDIR(info.st_mode):
-        # read_limited opens a folder, then fails in os.fdopen before its own check
-        raise TranscriptError("is a folder, not a transcript file", str(path))
     if stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
         raise TranscriptError(f"is {info.st_size // MB} MB; transcripts over {MAX_BYTES // MB} MB are not read",
                               str(path))
