@@ -43,9 +43,11 @@ test: setup
 notebooks: setup
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/session.ipynb notebooks/report.ipynb
 
-# Retrain the theme classifiers from the gold dev split (deterministic; the held-out split is not read).
+# Retrain the theme classifiers from the development data (deterministic; held-out and test parts are not read),
+# then calibrate the scores and fit the key-statement operating points on the real-text development part.
 models: setup
 	$(BIN)/python -m outcomes.nlp.textcat
+	$(BIN)/python -m outcomes.calibration
 
 benchmark: setup
 	$(BIN)/python benchmarks/extraction.py

@@ -13,7 +13,7 @@ LONG = "word " * 12
 def sentence(taken, session, text, themes=(), speaker="Amal Benali", delegation="Morocco", proposal=None, turn=0):
     return {"id": finding_id(session, text, taken), "turn": turn, "speaker": speaker, "delegation": delegation,
             "start": 12.0, "line": 3, "text": text, "themes": list(themes),
-            "scores": {t: 0.9 for t in themes}, "cues": [{"theme": t, "term": "x", "tier": "strong", "text": "x"}
+            "scores": {t: 0.97 for t in themes}, "cues": [{"theme": t, "term": "x", "tier": "strong", "text": "x"}
                                                         for t in themes], "proposal": proposal}
 
 

@@ -94,7 +94,7 @@ def test_exports_neutralise_the_csv_and_keep_the_json_verbatim(tiny_conference, 
     assert [row["speaker"] for row in findings] == ["'@SUM(1)", "Amal Benali"]
     assert [row["delegation"] for row in findings] == ["'-2+3", "'+1"]
     assert findings[0]["text"].startswith("'=HYPERLINK(") and findings[1]["text"].startswith("'+1 Inspections")
-    assert findings[0]["score"] == "0.900"
+    assert findings[0]["score"] == "0.970"
     sessions = _read_csv(tmp_path / "sessions.csv")
     assert sessions[0]["title"] == "'=1+1 Verification" and sessions[0]["chair"] == "'@SUM(1)"
     assert sessions[0]["words"] == "100"

@@ -11,6 +11,7 @@ from typing import Dict, List, Optional
 
 import pandas as pd
 
+from . import calibration
 from .analysis import SessionAnalysis
 from .codebook import Codebook
 from .codebook import load as load_codebook
@@ -25,7 +26,7 @@ QUOTE_WORDS = (10, 70)
 KEY_STATEMENTS = 6
 PER_SPEAKER = 2
 
-FINDING_COLUMNS = ["id", "session", "speaker", "delegation", "start", "theme", "score", "text"]
+FINDING_COLUMNS = ["id", "session", "speaker", "delegation", "start", "theme", "score", "confidence", "text"]
 
 
 @dataclass
@@ -104,22 +105,30 @@ def _findings(sentences: pd.DataFrame, curation: Curation) -> pd.DataFrame:
                 "id": row.id, "session": row.session, "session_title": row.session_title, "date": row.date,
                 "language": row.language, "turn": row.turn, "speaker": row.speaker, "delegation": row.delegation,
                 "start": row.start, "line": row.line, "theme": theme, "score": row.scores.get(theme, 0.0),
+                "confidence": calibration.confidence(row.language, theme, row.scores.get(theme, 0.0)),
                 "cues": "; ".join(cues), "n_cues": len(cues), "text": row.text, "proposal": row.proposal,
                 "words": row.words, "summary": curation.rewrite.get(row.id, ""),
                 "procedural": is_procedural(row.text, row.language),
             })
     columns = ["id", "session", "session_title", "date", "language", "turn", "speaker", "delegation", "start",
-               "line", "theme", "score", "cues", "n_cues", "text", "proposal", "words", "summary", "procedural"]
+               "line", "theme", "score", "confidence", "cues", "n_cues", "text", "proposal", "words", "summary",
+               "procedural"]
     frame = pd.DataFrame(rows, columns=columns)
+    frame["confidence"] = frame["confidence"].astype(float)  # None (a theme not calibrated) -> NaN
     return frame.sort_values(["session", "turn", "line", "id", "theme"], kind="mergesort").reset_index(drop=True)
 
 
 def _key_statements(findings: pd.DataFrame, theme: str, pinned: List[str]) -> pd.DataFrame:
-    """Choose a theme's key statements: pinned ones first, then the strongest, spread across speakers."""
+    """Choose a theme's key statements: pinned ones first, then the strongest, spread across speakers.
+
+    Only a finding at or above its language's operating point for the theme (see
+    :mod:`outcomes.calibration`) may be chosen; the rapporteur may pin any finding.
+    """
     pool = findings[findings["theme"] == theme]
     chosen = pool[pool["id"].isin(pinned)]
     # giving the floor, thanks, the agenda: never a key statement unless the rapporteur pins it
-    candidates = pool[~pool["id"].isin(pinned) & pool["words"].between(*QUOTE_WORDS) & ~pool["procedural"]]
+    candidates = pool[~pool["id"].isin(pinned) & pool["words"].between(*QUOTE_WORDS) & ~pool["procedural"]
+                      & _confident(pool, theme)]
     # strongest first; among equals, more distinct cues, then spoken order (deterministic)
     candidates = candidates.sort_values(["score", "n_cues", "session", "turn", "id"],
                                         ascending=[False, False, True, True, True], kind="mergesort")
@@ -134,6 +143,13 @@ def _key_statements(findings: pd.DataFrame, theme: str, pinned: List[str]) -> pd
         picked.append(row.id)
     result = pd.concat([chosen, pool[pool["id"].isin(picked)]])
     return result.drop_duplicates("id").sort_values(["session", "turn", "id"], kind="mergesort").reset_index(drop=True)
+
+
+def _confident(pool: pd.DataFrame, theme: str) -> pd.Series:
+    """Return which findings of ``theme`` reach the key-statement operating point of their language."""
+    needed = {language: calibration.key_threshold(language, theme) for language in pool["language"].unique()}
+    return pd.Series([needed[language] is None or score >= needed[language]
+                      for language, score in zip(pool["language"], pool["score"])], index=pool.index, dtype=bool)
 
 
 def build(conference: Conference, analyses: List[SessionAnalysis], curation: Optional[Curation] = None,
@@ -303,6 +319,7 @@ def findings_records(report: Report) -> list:
             "language": row["language"], "speaker": row["speaker"], "delegation": row["delegation"],
             "start": row["start"],
             "line": int(row["line"]), "turn": int(row["turn"]), "theme": row["theme"], "score": row["score"],
+            "confidence": row["confidence"],
             "proposal": row["proposal"], "summary": row["summary"] or None, "text": row["text"],
             "cues": [c for c in cues.get(row["id"], []) if c["theme"] == row["theme"]],
         })

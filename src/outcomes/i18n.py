@@ -74,6 +74,9 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "accuracy_measured": "Second, theme extraction was measured on a held-out set of {sentences} annotated sentences ({per_language}), written and annotated for this project following written guidelines, and never used to tune the codebook or train the classifier. Precision, recall and F1 are per theme; kappa is Cohen's kappa between the extraction and the gold labels. The targets are a macro-F1 of at least {macro} in each language and no theme below {theme}.",
         "classifier_text": "Besides the codebook, a small classifier (spaCy textcat_multilabel, bag of words and word pairs) trained on separate development sets (annotated sentences, and real-speech paragraphs never used for testing) adds its probability p to each theme: the sentence's score is 1 − (1 − codebook score)(1 − {weight} p). It is listed among the cues of a finding as “classifier”.",
         "precision": "Precision", "recall": "Recall", "f1": "F1", "kappa": "Kappa", "support": "Sentences with the theme",
+        "key_point_text": "Key statements are chosen only from findings whose score reaches their theme's operating point in the finding's language: the lowest score from which at least {precision} of the findings on the real-speech development paragraphs were on the theme (over at least {support} findings). Where no score reaches it, the theme's key statements are only those the rapporteur pins. Each finding's confidence (in the exports) is its score calibrated on the same development paragraphs: 0.8 means that 8 in 10 findings scored so were on the theme.",
+        "operating_point": "Operating point", "dev_precision": "Development precision", "dev_findings": "Findings at or above",
+        "no_point": "none reaches it",
         "support_paragraphs": "Paragraphs with the theme",
         "terms": "terms", "threshold": "Threshold",
         "provenance_text": "Every input file of this build, with its SHA-256 hash. Rebuilding from files with the same hashes gives the same findings.",
@@ -139,6 +142,9 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "accuracy_measured": "Ensuite, l'extraction des thèmes a été mesurée sur un jeu réservé de {sentences} phrases annotées ({per_language}), rédigées et annotées pour ce projet selon des consignes écrites, et jamais utilisées pour régler le guide de codage ni pour entraîner le classifieur. Précision, rappel et F1 sont donnés par thème ; kappa est le kappa de Cohen entre l'extraction et les annotations. Les objectifs sont un F1 macro d'au moins {macro} dans chaque langue et aucun thème sous {theme}.",
         "classifier_text": "Outre le guide de codage, un petit classifieur (spaCy textcat_multilabel, sac de mots et de paires de mots) entraîné sur des jeux de développement distincts (phrases annotées, et paragraphes de discours réels jamais utilisés pour le test) ajoute sa probabilité p à chaque thème : le score de la phrase est 1 − (1 − score du guide)(1 − {weight} p). Il figure parmi les indices d'un constat sous le nom « classifier ».",
         "precision": "Précision", "recall": "Rappel", "f1": "F1", "kappa": "Kappa", "support": "Phrases avec le thème",
+        "key_point_text": "Les déclarations clés ne sont choisies que parmi les constats dont le score atteint le point de fonctionnement de leur thème dans leur langue : le score le plus bas à partir duquel au moins {precision} des constats relevaient du thème sur les paragraphes de discours réels de développement (sur au moins {support} constats). Lorsqu'aucun score ne l'atteint, les déclarations clés du thème sont seulement celles que le rapporteur épingle. La confiance de chaque constat (dans les exports) est son score calibré sur les mêmes paragraphes : 0,8 signifie que 8 constats sur 10 ainsi notés relevaient du thème.",
+        "operating_point": "Point de fonctionnement", "dev_precision": "Précision en développement", "dev_findings": "Constats au-dessus",
+        "no_point": "aucun ne l'atteint",
         "support_paragraphs": "Paragraphes portant le thème",
         "terms": "termes", "threshold": "Seuil",
         "provenance_text": "Chaque fichier d'entrée de cette production, avec son empreinte SHA-256. Une nouvelle production à partir de fichiers de même empreinte donne les mêmes constats.",
@@ -166,6 +172,12 @@ def number(value, language: str) -> str:
     """Return an integer with the language's thousands separator (1,234 or 1 234)."""
     formatted = f"{int(value):,}"
     return formatted.replace(",", "\u202f") if language == "fr" else formatted
+
+
+def decimal(value: float, language: str) -> str:
+    """Return a score or share with up to three decimals ("0.938" or "0,938")."""
+    formatted = f"{round(float(value), 3):g}"
+    return formatted.replace(".", ",") if language == "fr" else formatted
 
 
 def percent(share: float, language: str) -> str:

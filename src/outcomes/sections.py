@@ -22,7 +22,7 @@ from . import figures, pages
 from .aggregate import Report
 from .aggregate import cooccurrence as aggregate_cooccurrence
 from .nlp.textcat import MODEL_WEIGHT
-from .i18n import STRINGS, clock, date, date_range, language_name, number, percent, text
+from .i18n import STRINGS, clock, date, date_range, decimal, language_name, number, percent, text
 
 CHAPTERS = ("summary", "themes", "sessions", "proposals", "participation", "annexes")
 
@@ -416,6 +416,30 @@ class ReportView:
             out.append(self._accuracy_table(gold, interval=False))
         return out
 
+    def _operating_points(self) -> List[str]:
+        """Return the paragraph and table saying from which score a finding may be a key statement."""
+        from . import calibration
+
+        rows = pd.DataFrame(calibration.table())
+        if not len(rows):
+            return []
+        rows = rows[rows["theme"].isin(self.report.theme_ids)
+                    & rows["language"].isin(self.report.sessions["language"].unique())].copy()
+        if not len(rows):
+            return []
+        rows["language"] = [language_name(v, self.language) for v in rows["language"]]
+        rows["theme"] = [self.labels.get(v, v) for v in rows["theme"]]
+        rows["operating_point"] = [self.t("no_point") if v is None or v != v else decimal(v, self.language)
+                                   for v in rows["operating_point"]]
+        rows["precision"] = ["" if v is None or v != v else decimal(v, self.language) for v in rows["precision"]]
+        rows["support"] = [self.n(int(v)) for v in rows["support"]]
+        text = self.t("key_point_text", precision=decimal(calibration.KEY_PRECISION, self.language),
+                      support=self.n(calibration.MIN_SUPPORT))
+        return [self.para(_e(text)),
+                self.table(rows[["language", "theme", "operating_point", "precision", "support"]],
+                           [self.t("language"), self.t("theme"), self.t("operating_point"),
+                            self.t("dev_precision"), self.t("dev_findings")], "compact")]
+
     def _accuracy_table(self, rows: pd.DataFrame, interval: bool) -> str:
         """Return one accuracy table: per language and theme, precision, recall, F1 (with its interval), kappa."""
         shown = rows.copy()
@@ -448,13 +472,15 @@ class ReportView:
         rows = []
         for theme in cb.themes:
             counts = ", ".join(f"{lang}: {len(terms)}" for lang, terms in sorted(theme.terms.items()))
-            rows.append((theme.id, theme.label(self.language), counts))
-        body.append(self.table(pd.DataFrame(rows), [self.t("theme"), self.t("title"), self.t("terms")], "compact"))
+            rows.append((theme.id, theme.label(self.language), counts, decimal(cb.threshold_of(theme.id), self.language)))
+        body.append(self.table(pd.DataFrame(rows), [self.t("theme"), self.t("title"), self.t("terms"),
+                                                    self.t("threshold")], "compact"))
         body.append(f'<p class="note">{_e(self.t("threshold"))}: {cb.threshold:g} · {isolate(Path(cb.path).name)} '
                     f'(SHA-256 {_e(cb.sha256[:16])}…)</p>')
         body.append(self.para(_e(self.t("classifier_text", weight=f"{MODEL_WEIGHT:g}"))))
         body.append(f'<h3>{_e(self.t("method_accuracy"))}</h3>')
         body.extend(self._accuracy())
+        body.extend(self._operating_points())
         body.append("</section>")
         body.append(f'<section class="annex" id="annex-provenance"><h2>{_e(self.t("annex_provenance"))}</h2>')
         body.append(self.para(_e(self.t("provenance_text"))))
