@@ -32,7 +32,7 @@ def test_turns_as_json_lines(tiny_conference):
     result = run("turns", str(tiny_conference / "transcripts" / "t1.txt"), "--format", "jsonl")
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
-    assert set(records[0]) == {"speaker", "delegation", "start", "end", "text", "line"}
+    assert set(records[0]) == {"speaker", "delegation", "affiliation", "start", "end", "text", "line"}
     assert records[1]["speaker"] == "Pieter van Dijk" and records[1]["delegation"] == "OPCW Technical Secretariat"
     assert records[1]["line"] == 2
 

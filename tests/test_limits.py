@@ -132,7 +132,7 @@ nlp.add_pipe("outcomes_entities")
 transcript = read(sys.argv[1])
 longest = count = themed = 0
 last = None
-for index, turn, sent in sentences(transcript, nlp):
+for index, turn, sent, start in sentences(transcript, nlp):
     if sent.doc is not last:  # Doc.text joins the whole doc: once per doc, not per sentence
         last, longest = sent.doc, max(longest, len(sent.doc.text))
     count, themed = count + 1, themed + bool(sent._.themes)

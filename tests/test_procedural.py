@@ -36,12 +36,13 @@ def test_substance_is_not_procedure(text, language):
 
 def _finding(id_, text, score, procedural, proposal=None):
     return {"id": id_, "session": "S1", "turn": int(id_[-1]), "speaker": f"Speaker {id_}", "theme": "verification",
-            "score": score, "n_cues": 1, "words": 20, "text": text, "procedural": procedural, "proposal": proposal}
+            "score": score, "n_cues": 1, "words": 20, "text": text, "procedural": procedural, "proposal": proposal,
+            "language": "en"}
 
 
 def test_a_procedural_finding_is_not_a_key_statement_unless_pinned():
     findings = pd.DataFrame([_finding("f1", "I invite the representative ...", 0.99, True),
-                             _finding("f2", "Inspections need validated tools ...", 0.70, False)])
+                             _finding("f2", "Inspections need validated tools ...", 0.97, False)])
     chosen = aggregate._key_statements(findings, "verification", pinned=[])
     assert list(chosen["id"]) == ["f2"]
     pinned = aggregate._key_statements(findings, "verification", pinned=["f1"])

@@ -19,6 +19,7 @@ from .conference import Conference
 from .curation import Curation
 from .curation import load as load_curation
 from .procedural import is_procedural
+from .transcripts.normalise import UNKNOWN_SPEAKER
 
 #: Quotes shorter or longer than this (in words) are not chosen as key statements.
 QUOTE_WORDS = (10, 70)
@@ -53,6 +54,7 @@ class Report:
     warnings: List[str] = field(default_factory=list)
     evaluation: Optional[pd.DataFrame] = None  # held-out accuracy per language and theme
     versions: Dict[str, object] = field(default_factory=dict)  # software that produced the findings
+    unattributed: pd.Series = field(default_factory=lambda: pd.Series(dtype=int))  # session -> words no one is named for
 
     @property
     def theme_ids(self) -> List[str]:
@@ -83,13 +85,14 @@ def _sentence_rows(analyses: List[SessionAnalysis]) -> pd.DataFrame:
                 "id": sentence["id"], "session": analysis.id, "session_title": analysis.session["title"],
                 "date": analysis.session["date"], "language": analysis.session["language"],
                 "turn": sentence["turn"], "speaker": sentence["speaker"], "delegation": sentence["delegation"],
+                "affiliation": sentence.get("affiliation"),
                 "start": sentence["start"], "line": sentence["line"], "text": sentence["text"],
                 "themes": tuple(sentence["themes"]), "scores": sentence["scores"],
                 "cues": sentence["cues"], "proposal": sentence["proposal"],
                 "words": len(sentence["text"].split()),
             })
-    columns = ["id", "session", "session_title", "date", "language", "turn", "speaker", "delegation", "start",
-               "line", "text", "themes", "scores", "cues", "proposal", "words"]
+    columns = ["id", "session", "session_title", "date", "language", "turn", "speaker", "delegation", "affiliation",
+               "start", "line", "text", "themes", "scores", "cues", "proposal", "words"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -104,14 +107,15 @@ def _findings(sentences: pd.DataFrame, curation: Curation) -> pd.DataFrame:
             rows.append({
                 "id": row.id, "session": row.session, "session_title": row.session_title, "date": row.date,
                 "language": row.language, "turn": row.turn, "speaker": row.speaker, "delegation": row.delegation,
+                "affiliation": row.affiliation,
                 "start": row.start, "line": row.line, "theme": theme, "score": row.scores.get(theme, 0.0),
                 "confidence": calibration.confidence(row.language, theme, row.scores.get(theme, 0.0)),
                 "cues": "; ".join(cues), "n_cues": len(cues), "text": row.text, "proposal": row.proposal,
                 "words": row.words, "summary": curation.rewrite.get(row.id, ""),
                 "procedural": is_procedural(row.text, row.language),
             })
-    columns = ["id", "session", "session_title", "date", "language", "turn", "speaker", "delegation", "start",
-               "line", "theme", "score", "confidence", "cues", "n_cues", "text", "proposal", "words", "summary",
+    columns = ["id", "session", "session_title", "date", "language", "turn", "speaker", "delegation",
+               "affiliation", "start", "line", "theme", "score", "confidence", "cues", "n_cues", "text", "proposal", "words", "summary",
                "procedural"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["confidence"] = frame["confidence"].astype(float)  # None (a theme not calibrated) -> NaN
@@ -203,7 +207,7 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
     session_rows = []
     for analysis in analyses:
         s = analysis.session
-        speakers = sorted({t["speaker"] for t in analysis.turns})
+        speakers = sorted({t["speaker"] for t in analysis.turns if t["speaker"] != UNKNOWN_SPEAKER})
         row = {"session": s["id"], "title": s["title"], "date": s["date"], "start": s.get("start"),
                "end": s.get("end"), "language": s["language"], "chair": s.get("chair"),
                "speakers": len(speakers), "words": analysis.source["words"], "format": analysis.source["format"],
@@ -222,6 +226,13 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
                               "role": turn["role"], "words": turn["words"], "seconds": seconds})
     turns = pd.DataFrame(turn_rows, columns=["session", "speaker", "delegation", "role", "words", "seconds"])
     turns["delegation"] = turns["delegation"].fillna("")
+    # speech no one is named for is many people, not one: it is counted apart, never as a speaker
+    unnamed = turns["speaker"] == UNKNOWN_SPEAKER
+    unattributed = (turns[unnamed].groupby("session", sort=False)["words"].sum().reindex(session_ids).dropna()
+                    .astype(int))
+    unattributed = unattributed[unattributed > 0]
+    spoken = max(int(turns["words"].sum()), 1)  # shares are of every word, named or not
+    turns = turns[~unnamed]
     speakers = (turns.groupby(["speaker", "delegation"], sort=True)
                 .agg(sessions=("session", "nunique"), turns=("session", "size"), words=("words", "sum"),
                      seconds=("seconds", lambda s: float(s.dropna().sum()) if s.notna().any() else None))
@@ -232,7 +243,7 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
                         words=("words", "sum"))
                    .reset_index().sort_values(["words", "delegation"], ascending=[False, True], kind="mergesort")
                    .reset_index(drop=True))
-    delegations["share"] = (delegations["words"] / max(int(turns["words"].sum()), 1)).round(3)
+    delegations["share"] = (delegations["words"] / spoken).round(3)
 
     # States and organisations named
     mention_rows = [dict(m, session=a.id) for a in analyses for m in a.mentions if m["kind"] != "person"]
@@ -251,7 +262,7 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
 
     figures = {
         "sessions": len(analyses),
-        "days": len({a.session["date"] for a in analyses}),
+        "days": len({a.session["date"] for a in analyses if a.session["date"]}),
         "speakers": int(speakers["speaker"].nunique()),
         "delegations": int(delegations["delegation"].nunique()),
         "words": int(sum(a.source["words"] for a in analyses)),
@@ -259,6 +270,7 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
         "findings": int(findings["id"].nunique()) if len(findings) else 0,
         "proposals": int(proposals["id"].nunique()) if len(proposals) else 0,
         "languages": len({a.session["language"] for a in analyses}),
+        "unattributed_words": int(unattributed.sum()),
     }
 
     from . import provenance as provenance_module
@@ -285,7 +297,8 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
                   sentences=sentences, findings=findings, sessions=sessions, session_themes=session_themes,
                   prominence=prominence, speakers=speakers, delegations=delegations, mentions=mentions,
                   key_statements=key_statements, proposals=proposals, figures=figures, provenance=provenance_table,
-                  pipelines=pipelines, warnings=warnings, evaluation=evaluation, versions=record["versions"])
+                  pipelines=pipelines, warnings=warnings, evaluation=evaluation, versions=record["versions"],
+                  unattributed=unattributed)
 
 
 def cooccurrence(report: Report) -> pd.DataFrame:

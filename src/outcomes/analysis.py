@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -209,31 +210,59 @@ def _batches(items, tokens: int = MAX_DOC_TOKENS):
         yield batch
 
 
+def _pieces_of(transcript, limit: int):
+    """Yield ``(piece, (turn index, character offset of the piece in the turn))`` for every turn."""
+    for index, turn in enumerate(transcript.turns):
+        offset = 0
+        for piece in pieces(turn.text, limit):
+            yield piece, (index, offset)
+            offset += len(piece)
+
+
 def sentences(transcript, nlp):
-    """Yield ``(turn index, turn, sentence span)`` for every sentence of a transcript.
+    """Yield ``(turn index, turn, sentence span, start)`` for every sentence of a transcript.
 
     Each turn is one spaCy doc, so a sentence never spans two speakers; a turn
     longer than :data:`MAX_DOC_CHARS` (or the pipeline's ``max_length``) or
-    :data:`MAX_DOC_TOKENS` is several docs, cut at sentence ends.
+    :data:`MAX_DOC_TOKENS` is several docs, cut at sentence ends. ``start`` is the
+    sentence's time in seconds (see :func:`sentence_start`), or None.
     """
     limit = min(MAX_DOC_CHARS, nlp.max_length)
-    texts = ((piece, index) for index, turn in enumerate(transcript.turns) for piece in pieces(turn.text, limit))
-    for batch in _batches(texts):
-        for doc, index in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+    cue_offsets: Dict[int, List[int]] = {}  # per turn, once: a long captioned turn has thousands of cues
+    for batch in _batches(_pieces_of(transcript, limit)):
+        for doc, (index, offset) in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+            turn = transcript.turns[index]
+            if index not in cue_offsets:
+                cue_offsets = {index: [c[0] for c in getattr(turn, "cues", None) or ()]}
             for sent in doc.sents:
                 if sent.text.strip():
-                    yield index, transcript.turns[index], sent
+                    yield index, turn, sent, sentence_start(turn, offset + sent.start_char, cue_offsets[index])
+
+
+def sentence_start(turn, offset: int, offsets: Optional[List[int]] = None) -> Optional[float]:
+    """Return the time of the caption cue where the character ``offset`` of ``turn`` lies, else the turn's start.
+
+    Captions keep each cue's time in :attr:`~outcomes.transcripts.model.Turn.cues`: a
+    sentence gets the time at which it began to be said, not that of its paragraph.
+    ``offsets`` are the cues' offsets, when the caller has them already.
+    """
+    cues = getattr(turn, "cues", None)
+    if not cues:
+        return turn.start
+    index = bisect_right(offsets if offsets is not None else [c[0] for c in cues], offset) - 1
+    return cues[max(index, 0)][1]
 
 
 def theme_records(source: str, transcript, nlp):
     """Yield one record per sentence that carries a theme: the ``outcomes themes`` JSON lines interface.
 
     Keys: source, turn, start, end, text, speaker, themes, scores, cues (times in
-    seconds or None: the times of the sentence's turn).
+    seconds or None: start is the sentence's, from its caption cue where the format has
+    cues; end is its turn's).
     """
-    for index, turn, sent in sentences(transcript, nlp):
+    for index, turn, sent, start in sentences(transcript, nlp):
         if sent._.themes:
-            yield {"source": source, "turn": index, "start": turn.start, "end": turn.end,
+            yield {"source": source, "turn": index, "start": start, "end": turn.end,
                    "text": sent.text.strip(), "speaker": turn.speaker, "themes": list(sent._.themes),
                    "scores": {t: sent._.theme_scores[t] for t in sent._.themes},
                    "cues": list(sent._.theme_cues)}
@@ -283,14 +312,15 @@ def analyze(conference: Conference, session: Session, nlp=None, codebook: Option
     for index, turn in enumerate(transcript.turns):
         turns.append({
             "index": index, "speaker": turn.speaker, "delegation": turn.delegation, "role": turn.role,
+            "affiliation": turn.affiliation,
             "start": turn.start, "end": turn.end, "line": turn.line, "words": len(turn.text.split()),
         })
-    for index, turn, sent in sentences(transcript, nlp):
+    for index, turn, sent, start in sentences(transcript, nlp):
         text = sent.text.strip()
         sentences_out.append({
             "id": finding_id(session.id, text, taken),
             "turn": index, "speaker": turn.speaker, "delegation": turn.delegation,
-            "start": turn.start, "line": turn.line, "text": text,
+            "affiliation": turn.affiliation, "start": start, "line": turn.line, "text": text,
             "themes": list(sent._.themes or []), "scores": dict(sorted((sent._.theme_scores or {}).items())),
             "cues": list(sent._.theme_cues or []), "proposal": sent._.proposal,
         })
@@ -302,7 +332,7 @@ def analyze(conference: Conference, session: Session, nlp=None, codebook: Option
                 kinds[key] = mention["name"]
     return SessionAnalysis(
         session={
-            "id": session.id, "title": session.title, "date": session.date.isoformat(),
+            "id": session.id, "title": session.title, "date": session.date.isoformat() if session.date else None,
             "language": session.language, "chair": session.chair, "start": session.start, "end": session.end,
             "panellists": list(session.panellists),
         },

@@ -102,6 +102,9 @@ def build(conference_dir: str, output: Optional[str], jobs: Optional[int], repor
         raise _fail(exc) from None
     except Exception as exc:  # a bug of ours: say so in one line, keep the traceback for those who ask
         raise _internal(exc) from None
+    if quiet and result.warnings:  # one line, so that a warning is never missed
+        _say(f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}: read them in the report's "
+             f"annex (Warnings) or in {result.output / 'manifest.json'}, or run without --quiet")
     if not quiet:
         for warning in result.warnings:
             _say(f"warning: {warning}")
@@ -165,13 +168,14 @@ def turns(file: str, fmt: str, lang: str, reader: Optional[str]) -> None:
         except ValueError as exc:
             _say(f"warning: {file}: {exc}")
     for turn in transcript.turns:
-        record = {"speaker": turn.speaker, "delegation": turn.delegation, "start": turn.start, "end": turn.end,
-                  "text": turn.text, "line": turn.line}
+        record = {"speaker": turn.speaker, "delegation": turn.delegation, "affiliation": turn.affiliation,
+                  "start": turn.start, "end": turn.end, "text": turn.text, "line": turn.line}
         if fmt == "jsonl":
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
             when = "" if turn.start is None else f"{turn.start:8.1f}"
-            who = turn.speaker + (f" ({turn.delegation})" if turn.delegation else "")
+            who = turn.speaker + (f" ({turn.delegation})" if turn.delegation
+                                  else f", {turn.affiliation}" if turn.affiliation else "")
             click.echo(printable(f"{turn.line:>5} {when:>8}  {who}: {turn.text[:100]}"))
 
 

@@ -24,7 +24,7 @@ SUPPORTED_LANGUAGES = ("en", "fr")
 _TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
 SCHEMA = {
     "type": "object",
-    "required": ["title", "dates", "venue", "organisers", "languages", "sessions"],
+    "required": ["title", "sessions"],
     "properties": {
         "title": {"type": "string", "minLength": 1},
         "short_title": {"type": "string"},
@@ -58,7 +58,7 @@ SCHEMA = {
             "minItems": 1,
             "items": {
                 "type": "object",
-                "required": ["id", "title", "date", "transcript"],
+                "required": ["id", "transcript"],
                 "properties": {
                     "id": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"},
                     "title": {"type": "string", "minLength": 1},
@@ -71,6 +71,8 @@ SCHEMA = {
                     "transcript": {"type": "string", "minLength": 1},
                     "format": {"type": "string"},
                     "speakers": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "speaker": {"type": "string", "minLength": 1},
+                    "delegation": {"type": "string", "minLength": 1},
                 },
                 "additionalProperties": False,
             },
@@ -85,8 +87,8 @@ class Session:
     """One session of the conference, as the manifest declares it."""
 
     id: str
-    title: str
-    date: dt.date
+    title: str  # the manifest's title, else the id
+    date: Optional[dt.date]  # None when neither the session nor a one-day conference gives one
     language: str  # "en" or "fr"; detected from the transcript when the manifest says auto or nothing
     transcript: Path
     start: Optional[str] = None
@@ -95,6 +97,8 @@ class Session:
     panellists: List[str] = field(default_factory=list)
     format: Optional[str] = None
     speakers: Dict[str, str] = field(default_factory=dict)
+    speaker: Optional[str] = None  # the one person who reads the session's statement, if the manifest names one
+    delegation: Optional[str] = None  # that person's delegation
     entry: dict = field(default_factory=dict)
 
 
@@ -105,9 +109,9 @@ class Conference:
     root: Path
     title: str
     short_title: str
-    start: dt.date
-    end: dt.date
-    venue: str
+    start: Optional[dt.date]  # None when neither the manifest's dates nor any session's date says
+    end: Optional[dt.date]
+    venue: str  # "" when the manifest gives none
     organisers: List[str]
     languages: List[str]
     sessions: List[Session]
@@ -144,7 +148,8 @@ class Conference:
     def directory(self, session: Session) -> SpeakerDirectory:
         """Return the speaker directory used to read ``session``'s transcript."""
         return SpeakerDirectory(participants=dict(self.participants), chair=session.chair,
-                                aliases=dict(session.speakers), delegation_names=canonical_delegation)
+                                aliases=dict(session.speakers), delegation_names=canonical_delegation,
+                                speaker=session.speaker, speaker_delegation=session.delegation)
 
     def read_transcript(self, session: Session) -> Transcript:
         """Read ``session``'s transcript with the conference's participants."""
@@ -225,11 +230,10 @@ def load(conference_dir) -> Conference:
     document = yamlfile.load(manifest, ManifestError, "conference manifest")
     data = document.data
     if not isinstance(data, dict):
-        raise ManifestError("must be a mapping with title, dates, venue, organisers, languages and sessions",
-                            manifest, 1)
+        raise ManifestError("must be a mapping with at least a title and sessions", manifest, 1)
     yamlfile.validate(document, SCHEMA, ManifestError, "manifest", explain=_explain)
     start, end = _dates(document)
-    for language in data["languages"]:
+    for language in data.get("languages") or []:
         if language not in SUPPORTED_LANGUAGES:
             raise ManifestError(f"language {shorten(language)} is not supported; "
                                 f"use one of {', '.join(SUPPORTED_LANGUAGES)}", manifest, document.line(["languages"]))
@@ -237,28 +241,60 @@ def load(conference_dir) -> Conference:
     participants: Dict[str, Optional[str]] = {}
     roles: Dict[str, Optional[str]] = {}
     for person in data.get("participants") or []:
-        participants[person["name"]] = person.get("delegation")
-        roles[person["name"]] = person.get("role")
+        participants[person["name"]] = given(person.get("delegation"))
+        roles[person["name"]] = given(person.get("role"))
     seen: Dict[str, int] = {}
     sessions = [_session(root, document, index, start, end, seen) for index in range(len(data["sessions"]))]
+    start, end = _span(start, end, sessions)
     # after the checks above, so that a NUL in a transcript path is named as such
     yamlfile.refuse_control_characters(document, ManifestError)
     conference = Conference(
         root=root, title=data["title"], short_title=data.get("short_title") or data["title"],
-        start=start, end=end, venue=data["venue"], organisers=list(data["organisers"]),
-        languages=list(data["languages"]), sessions=sessions, participants=participants, roles=roles,
+        start=start, end=end, venue=data.get("venue") or "", organisers=list(data.get("organisers") or []),
+        languages=list(data.get("languages") or []), sessions=sessions, participants=participants, roles=roles,
         illustrative=bool(data.get("illustrative", False)),
         illustrative_notice=data.get("illustrative_notice", "") or "", codebook=codebook,
     )
     for index, session in enumerate(sessions):
         if session.language == "auto":
             session.language = _detect_language(conference, session, document.line(["sessions", index]))
+    if not conference.languages:  # not declared: the languages its sessions are in
+        conference.languages = sorted({session.language for session in sessions})
     return conference
 
 
-def _dates(document: yamlfile.Document) -> "tuple[dt.date, dt.date]":
-    """Return the conference's first and last days, checked."""
-    dates, manifest = document.data["dates"], document.path
+#: Values a spreadsheet or pandas writes for an empty cell: never a name or a delegation.
+EMPTY_VALUES = {"", "nan", "none", "null", "n/a", "na", "-", "–", "—", "?"}
+
+
+def given(value: Optional[str]) -> Optional[str]:
+    """Return ``value`` stripped, or None when it is missing or an empty cell as exported ("nan", "None", "N/A")."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    return None if text.lower() in EMPTY_VALUES else text
+
+
+def _span(start: Optional[dt.date], end: Optional[dt.date],
+          sessions: List[Session]) -> "tuple[Optional[dt.date], Optional[dt.date]]":
+    """Return the conference's first and last days: as declared, else those of its dated sessions.
+
+    A session without a date takes the conference's day when the conference lasts one day.
+    """
+    if start is None:
+        dated = [s.date for s in sessions if s.date is not None]
+        start, end = (min(dated), max(dated)) if dated else (None, None)
+    if start is not None and start == end:
+        for session in sessions:
+            session.date = session.date or start
+    return start, end
+
+
+def _dates(document: yamlfile.Document) -> "tuple[Optional[dt.date], Optional[dt.date]]":
+    """Return the conference's first and last days, checked; None and None when the manifest has no dates."""
+    dates, manifest = document.data.get("dates"), document.path
+    if dates is None:
+        return None, None
     start = _as_date(dates["start"], "dates.start", manifest, document.line(["dates", "start"]))
     end = _as_date(dates["end"], "dates.end", manifest, document.line(["dates", "end"]))
     if end < start:
@@ -282,8 +318,8 @@ def _codebook(root: Path, document: yamlfile.Document) -> str:
     return str(codebook_path)
 
 
-def _session(root: Path, document: yamlfile.Document, index: int, start: dt.date, end: dt.date,
-             seen: Dict[str, int]) -> Session:
+def _session(root: Path, document: yamlfile.Document, index: int, start: Optional[dt.date],
+             end: Optional[dt.date], seen: Dict[str, int]) -> Session:
     """Return the checked session at ``index`` of the manifest; ``seen`` maps the ids so far to their lines."""
     entry, manifest = document.data["sessions"][index], document.path
     line = document.line(["sessions", index])
@@ -293,8 +329,8 @@ def _session(root: Path, document: yamlfile.Document, index: int, start: dt.date
     seen[entry["id"]] = line
     what = f"session {entry['id']}"
     date_line = document.line(["sessions", index, "date"])
-    date = _as_date(entry["date"], f"{what}: date", manifest, date_line)
-    if not start <= date <= end:
+    date = _as_date(entry["date"], f"{what}: date", manifest, date_line) if entry.get("date") is not None else None
+    if date is not None and start is not None and not start <= date <= end:
         raise ManifestError(f"{what}: date {date} is outside the conference ({start} to {end})", manifest, date_line)
     language = entry.get("language", "auto")
     if language != "auto" and language not in SUPPORTED_LANGUAGES:
@@ -317,10 +353,11 @@ def _session(root: Path, document: yamlfile.Document, index: int, start: dt.date
         raise ManifestError(f"{what}: transcript {shorten(entry['transcript'])} {problem}",
                             manifest, transcript_line)
     return Session(
-        id=entry["id"], title=entry["title"], date=date, language=language, transcript=transcript,
-        start=entry.get("start"), end=entry.get("end"), chair=entry.get("chair"),
+        id=entry["id"], title=entry.get("title") or entry["id"], date=date, language=language,
+        transcript=transcript, start=entry.get("start"), end=entry.get("end"), chair=given(entry.get("chair")),
         panellists=list(entry.get("panellists") or []), format=entry.get("format"),
-        speakers=dict(entry.get("speakers") or {}), entry=entry,
+        speakers={label: name for label, name in (entry.get("speakers") or {}).items() if given(name)},
+        speaker=given(entry.get("speaker")), delegation=given(entry.get("delegation")), entry=entry,
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import yaml
 
@@ -94,3 +94,28 @@ def canonical_delegation(delegation: str) -> str:
     """
     entry = _by_name().get(_fold(delegation))
     return entry.name if entry else delegation.strip()
+
+
+@lru_cache(maxsize=1)
+def _known_names() -> Tuple[FrozenSet[str], FrozenSet[str]]:
+    """Return the folded names and, apart, the acronyms ("WHO", "U.N." as "UN"), which only match in capitals."""
+    folded, acronyms = set(), set()
+    for entry in load():
+        for names in entry.names.values():
+            for name in names:
+                bare = name.replace(".", "")
+                if bare.isupper() and " " not in bare:
+                    acronyms.add(bare)
+                else:
+                    folded.add(_fold(name))
+    return frozenset(folded), frozenset(acronyms)
+
+
+def is_known(name: str) -> bool:
+    """Return True if ``name`` is a State or organisation of the gazetteer, in any of its listed forms.
+
+    Names compare folded ("le Maroc", "MAROC" and "Maroc" are one); acronyms only in
+    capitals, as the gazetteer asks ("WHO", not "who").
+    """
+    folded, acronyms = _known_names()
+    return _fold(name) in folded or name.strip().replace(".", "") in acronyms

@@ -61,6 +61,7 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "session_intro": "Chaired by {chair}. {speakers} speakers, {words} words transcribed. Main themes: {themes}.",
         "no_themes": "no theme reached the threshold",
         "proposals_intro": "Every sentence found to propose, recommend, call for, urge or commit, grouped by theme. A sentence that carries no theme (such as a procedural proposal) is not listed.",
+        "unattributed": "{words} words ({share} of all words) were not attributed to a named speaker, in {count} sessions: {sessions}. They are not counted as a speaker; name the speakers in the manifest (speaker: for a statement read by one person, speakers: to map labels) to attribute them.",
         "participation_intro": "{speakers} speakers from {delegations} delegations and organisations took the floor. Speaking is measured in words transcribed, because not every transcript format records time.",
         "states_named": "States and organisations named in the sessions",
         "mentions": "Mentions",
@@ -85,6 +86,7 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "warnings_text": "Oddities met while reading the inputs. None stopped the build.",
         "said_by": "{speaker}{delegation}, session {session}{time}",
         "summary_auto": "The conference held {sessions} sessions over {days} days in {languages} languages; {speakers} speakers from {delegations} delegations and organisations took the floor, and {words} words were transcribed. Of the four themes, {top} was the most prominent ({share} of findings).",
+        "summary_auto_undated": "The conference held {sessions} sessions in {languages} languages; {speakers} speakers from {delegations} delegations and organisations took the floor, and {words} words were transcribed. Of the four themes, {top} was the most prominent ({share} of findings).",
     },
     "fr": {
         "report": "Rapport sur les résultats",
@@ -129,6 +131,7 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "session_intro": "Présidence : {chair}. {speakers} intervenants, {words} mots transcrits. Thèmes principaux : {themes}.",
         "no_themes": "aucun thème n'atteint le seuil",
         "proposals_intro": "Toutes les phrases qui proposent, recommandent, appellent, exhortent ou engagent, regroupées par thème. Une phrase sans thème (une proposition de procédure, par exemple) n'est pas reprise.",
+        "unattributed": "{words} mots ({share} de l'ensemble) n'ont été attribués à aucun intervenant nommé, dans {count} séances : {sessions}. Ils ne comptent pas comme un intervenant ; nommez les intervenants dans le manifeste (speaker: pour une déclaration lue par une seule personne, speakers: pour associer des étiquettes) pour les leur attribuer.",
         "participation_intro": "{speakers} intervenants de {delegations} délégations et organisations ont pris la parole. Le temps de parole est mesuré en mots transcrits, car tous les formats de transcription n'enregistrent pas l'heure.",
         "states_named": "États et organisations cités pendant les séances",
         "mentions": "Mentions",
@@ -153,6 +156,7 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "warnings_text": "Anomalies relevées à la lecture des fichiers d'entrée. Aucune n'a interrompu la production.",
         "said_by": "{speaker}{delegation}, séance {session}{time}",
         "summary_auto": "La conférence a tenu {sessions} séances sur {days} jours en {languages} langues ; {speakers} intervenants de {delegations} délégations et organisations ont pris la parole et {words} mots ont été transcrits. Des quatre thèmes, « {top} » a été le plus présent ({share} des constats).",
+        "summary_auto_undated": "La conférence a tenu {sessions} séances en {languages} langues ; {speakers} intervenants de {delegations} délégations et organisations ont pris la parole et {words} mots ont été transcrits. Des quatre thèmes, « {top} » a été le plus présent ({share} des constats).",
     },
 }
 
@@ -186,7 +190,9 @@ def percent(share: float, language: str) -> str:
 
 
 def date(value, language: str) -> str:
-    """Return a date as "22 October 2024" or "22 octobre 2024"."""
+    """Return a date as "22 October 2024" or "22 octobre 2024"; "" for a session without a date."""
+    if value is None or value != value or value == "":  # None, or the NaN a missing date becomes in a table
+        return ""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
     day = "1er" if language == "fr" and value.day == 1 else str(value.day)
@@ -194,7 +200,9 @@ def date(value, language: str) -> str:
 
 
 def date_range(start, end, language: str) -> str:
-    """Return "22-24 October 2024" style ranges."""
+    """Return "22-24 October 2024" style ranges; "" for a conference without dates."""
+    if start is None or end is None:
+        return ""
     if start == end:
         return date(start, language)
     if start.year == end.year and start.month == end.month:

@@ -39,7 +39,9 @@ def session_page(analysis: SessionAnalysis, labels: Dict[str, str], language: st
         by_turn.setdefault(sentence["turn"], []).append(sentence)
     turns = []
     for turn in analysis.turns:
-        who = isolate(turn["speaker"]) + (f" ({isolate(turn['delegation'])})" if turn["delegation"] else "")
+        affiliation = isolate(turn.get("affiliation"))
+        who = isolate(turn["speaker"]) + (f" ({isolate(turn['delegation'])})" if turn["delegation"]
+                                          else f", {affiliation}" if affiliation else "")
         when = clock(turn["start"])
         meta = f'{escape(text(language, "time"))} {when} · ' if when else ""
         sentences = []
@@ -64,7 +66,7 @@ def session_page(analysis: SessionAnalysis, labels: Dict[str, str], language: st
 <body class="outcomes-report"><main>
 <p class="doc-kind"><a href="../outcomes-report.html">{isolate(conference_title)}</a></p>
 <h1>{escape(s["id"])}. {isolate(s["title"])}</h1>
-<p class="when">{escape(date(s["date"], language))}{escape(", " + s["start"] + "–" + s["end"] if s.get("start") else "")}
+<p class="when">{escape(date(s["date"], language))}{escape(", " + s["start"] + "–" + s["end"] if s.get("start") and s.get("end") else "")}
  · {escape(text(language, "chair"))}: {isolate(s.get("chair")) or "—"}</p>
 {"".join(turns)}
 </main></body></html>

@@ -16,7 +16,7 @@ def overview(analysis: SessionAnalysis) -> pd.DataFrame:
     """Return the session's identity and size as a two-column table."""
     s, src = analysis.session, analysis.source
     themed = sum(1 for x in analysis.sentences if x["themes"])
-    rows = [("session", s["id"]), ("title", s["title"]), ("date", s["date"]), ("language", s["language"]),
+    rows = [("session", s["id"]), ("title", s["title"]), ("date", s["date"] or ""), ("language", s["language"]),
             ("chair", s.get("chair") or ""), ("transcript", src["path"]), ("format", src["format"]),
             ("turns", src["turns"]), ("words", src["words"]), ("sentences", len(analysis.sentences)),
             ("sentences with a theme", themed),

@@ -152,7 +152,8 @@ class ReportView:
         """Return "Speaker (Delegation), session S01, 0:12:03" for a finding, as HTML."""
         # isolate() is empty for None and for the NaN that a missing delegation becomes in some tables
         delegation = isolate(row.get("delegation"))
-        delegation = f" ({delegation})" if delegation else ""
+        affiliation = isolate(row.get("affiliation"))  # a role tag that names no State or organisation
+        delegation = f" ({delegation})" if delegation else (f", {affiliation}" if affiliation else "")
         when = clock(row.get("start"))
         # the session id is not isolated: the manifest's schema allows only [A-Za-z0-9_.-] in it
         return self.markup("said_by", speaker=isolate(row["speaker"]), delegation=delegation,
@@ -185,15 +186,19 @@ class ReportView:
         if c.illustrative:
             notice = (f'<div class="notice"><strong>{_e(self.t("illustrative"))}.</strong> '
                       f"{isolate(c.illustrative_notice)}</div>")
-        organisers = "<br/>".join(isolate(o) for o in c.organisers)
         # an unknown code is shown as the manifest writes it
         languages = ", ".join(isolate(language_name(code, self.language)) for code in c.languages)
+        # what a minimal manifest does not give is left out, not shown empty
+        where_when = " · ".join(x for x in (isolate(c.venue), _e(date_range(c.start, c.end, self.language))) if x)
+        sub = f'<p class="doc-sub">{where_when}</p>' if where_when else ""
+        organisers = (f'<tr><th>{_e(self.t("organisers"))}</th><td>{"<br/>".join(isolate(o) for o in c.organisers)}'
+                      "</td></tr>" if c.organisers else "")
         html = f"""<section class="title-page" id="title">
 <p class="doc-kind">{_e(self.t("report"))}</p>
 <h1 class="doc-title">{isolate(c.title)}</h1>
-<p class="doc-sub">{isolate(c.venue)} · {_e(date_range(c.start, c.end, self.language))}</p>
+{sub}
 <table class="meta">
-<tr><th>{_e(self.t("organisers"))}</th><td>{organisers}</td></tr>
+{organisers}
 <tr><th>{_e(self.t("languages"))}</th><td>{languages}</td></tr>
 <tr><th>{_e(self.t("status"))}</th><td class="status-{_e(cur.status)}">{_e(self.t(cur.status))}</td></tr>
 <tr><th>{_e(self.t("version"))}</th><td>{isolate(cur.version)}</td></tr>
@@ -230,12 +235,13 @@ class ReportView:
             for paragraph in r.curation.executive_summary.split("\n\n"):
                 body.append(self.para(isolate(paragraph.strip())))
         body.append(self.para(self.markup(
-            "summary_auto", sessions=_e(self.n(f["sessions"])), days=_e(self.n(f["days"])),
+            "summary_auto" if f["days"] else "summary_auto_undated",
+            sessions=_e(self.n(f["sessions"])), days=_e(self.n(f["days"])),
             languages=_e(self.n(f["languages"])), speakers=_e(self.n(f["speakers"])),
             delegations=_e(self.n(f["delegations"])), words=_e(self.n(f["words"])),
             top=isolate(self.labels[top["theme"]]), share=_e(percent(top["share"], self.language)))))
         figures_table = pd.DataFrame([
-            (self.t("sessions"), self.n(f["sessions"])), (self.t("days"), self.n(f["days"])),
+            (self.t("sessions"), self.n(f["sessions"])), *([(self.t("days"), self.n(f["days"]))] if f["days"] else []),
             (self.t("speakers"), self.n(f["speakers"])), (self.t("delegations"), self.n(f["delegations"])),
             (self.t("words"), self.n(f["words"])), (self.t("findings"), self.n(f["findings"])),
             (self.t("proposals"), self.n(f["proposals"])),
@@ -367,6 +373,12 @@ class ReportView:
         r = self.report
         body = [self.para(_e(self.t("participation_intro", speakers=self.n(r.figures["speakers"]),
                                     delegations=self.n(r.figures["delegations"]))))]
+        if len(r.unattributed):
+            listing = ", ".join(f"{s} ({self.n(w)})" for s, w in r.unattributed.items())
+            share = r.unattributed.sum() / max(r.figures["words"], 1)
+            body.append(self.para(_e(self.t("unattributed", words=self.n(int(r.unattributed.sum())),
+                                             share=percent(share, self.language), count=self.n(len(r.unattributed)),
+                                             sessions=listing)), "note"))
         svg = figures.words_by_delegation(r.delegations, self.t("words_axis"))
         body.append(self.figure(svg, "fig_delegations", self.t("fig_delegations_alt")))
         table = r.delegations[["delegation", "speakers", "sessions", "words"]].copy()

@@ -80,8 +80,8 @@ def read_docx(path: str, data: bytes, directory: Optional[SpeakerDirectory]):
     for turn in raw:
         turn.line = numbers[(turn.line - 1) // 2]
     prose = all(t.label is None for t in raw)
-    warnings = [f"{path}: no speaker labels found; read as prose by one unknown speaker"] if prose else []
-    return finish(path, "docx", raw, directory, warnings, merge=not prose)
+    # unlabelled speech is warned about by finish, as in every format
+    return finish(path, "docx", raw, directory, merge=not prose)
 
 
 def _style_name(document, paragraph, names: Dict[Optional[str], str]) -> str:

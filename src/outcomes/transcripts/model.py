@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 
 @dataclass
@@ -13,7 +13,8 @@ class Turn:
     Attributes
     ----------
     speaker : str
-        Canonical speaker name ("Unknown speaker" for prose without labels).
+        Canonical speaker name ("Unknown speaker" for prose and captions without labels,
+        unless the session names the one person who speaks).
     delegation : str or None
         The State or organisation the speaker represents, where known.
     start, end : float or None
@@ -26,6 +27,17 @@ class Turn:
         paragraph number of a Word document.
     role : str or None
         "chair" for the person chairing the session.
+    affiliation : str or None
+        What a caption label said in parentheses when it is not a known State or
+        organisation nor a listed participant's delegation: a role or an affiliation
+        ("Host", "SL" in ``Ashlee Kupor (SL):``).
+    cues : list of (int, float) or None
+        Where each timed piece merged into the turn (a caption cue, a diarised segment,
+        a timestamped label) starts: ``(offset, start)``, the character offset of its
+        first character in ``text`` and its start in seconds, in order; ``cues[0][0]``
+        is 0 when the turn's first piece is timed. A piece that finishes a word
+        hyphenated across cues starts inside that word. None when nothing had a time.
+        ``to_dict`` gives each pair as a two-item list.
     """
 
     speaker: str
@@ -35,10 +47,15 @@ class Turn:
     text: str
     line: int
     role: Optional[str] = None
+    affiliation: Optional[str] = None
+    cues: Optional[List[Tuple[int, float]]] = None
 
     def to_dict(self) -> dict:
-        """Return the turn as a JSON-ready dict."""
-        return asdict(self)
+        """Return the turn as a JSON-ready dict (``cues`` as a list of ``[offset, start]`` lists)."""
+        data = asdict(self)
+        if self.cues is not None:
+            data["cues"] = [[offset, start] for offset, start in self.cues]
+        return data
 
 
 @dataclass

@@ -1,6 +1,13 @@
 """SubRip (.srt) subtitles: numbered cues; a ``Name:`` prefix starts a speaker's turn.
 
-Parsing is the ``srt`` library's; a cue without a prefix continues the previous speaker.
+Parsing is the ``srt`` library's. Speakers are read as
+:func:`~outcomes.transcripts.normalise.caption_turn` reads them: ``Name:``,
+``Name (Delegation):``, ``GRACE MWANGI:`` or ``DR. AMAL BENALI:`` in capitals,
+``>> NAME:`` and a bare ``>>`` (a new, unnamed speaker) from live captioning; a
+cue without any continues the previous speaker. Subtitles without any label (as
+platforms export them) become paragraphs of "Unknown speaker" split at pauses,
+each with its first cue's start and its last cue's end; ``Turn.line`` is the
+number of the turn's first cue, and ``Turn.cues`` where each cue starts in its text.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from typing import List, Optional
 import srt as _srt
 
 from ..errors import TranscriptError
-from .normalise import RawTurn, SpeakerDirectory, check_timings, decode, finish, speaker_prefix
+from .normalise import RawTurn, SpeakerDirectory, caption_turn, check_timings, decode, finish
 from .registry import register
 
 _FIRST_CUE = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
@@ -70,11 +77,5 @@ def read_srt(path: str, data: bytes, directory: Optional[SpeakerDirectory]):
         if end < start:
             raise TranscriptError(f"cue {cue.index} ends before it starts", path, _line_of_cue(text, cue.index))
         body = re.sub(r"</?[a-zA-Z][^>]*>", "", cue.content)  # <i>, <b>, <font ...>
-        label, delegation = None, None
-        found = speaker_prefix(body, directory)
-        if found:
-            label, delegation, body = found
-        elif turns:
-            label, delegation = turns[-1].label, turns[-1].delegation
-        turns.append(RawTurn(label=label, text=body, line=cue.index, start=start, end=end, delegation=delegation))
+        turns.append(caption_turn(body, cue.index, start, end, directory, turns[-1] if turns else None))
     return finish(path, "srt", turns, directory, warnings)

@@ -1,8 +1,17 @@
 """WebVTT captions, as video-conferencing platforms export them.
 
 Parsing is webvtt-py's (header, NOTE blocks, cue settings, inline tags); we add
-speakers from ``<v Name>`` voice tags or ``Name:`` prefixes, and a cue without
-either continues the previous speaker.
+speakers as :func:`~outcomes.transcripts.normalise.caption_turn` reads them:
+``<v Name>`` voice tags (Teams), ``Name:`` prefixes (Zoom, with role tags such as
+``Ashlee Kupor (SL):`` read as affiliations unless they name a known State or
+organisation), names in capitals (``GRACE MWANGI:``) and live captioners' ``>>``
+(``>> NAME:``; a bare ``>>`` is a new, unnamed speaker). A cue without any
+continues the previous speaker. Lines that a cue repeats from the bottom of the
+cue before (roll-up captions, as YouTube's automatic ones) are read once. Captions
+without any label become paragraphs of
+"Unknown speaker" split at pauses, each with its first cue's start and its last
+cue's end; ``Turn.line`` is the number (from 1) of the turn's first cue, and
+``Turn.cues`` where each cue starts in its text.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ import webvtt as _webvtt
 from webvtt.errors import MalformedFileError
 
 from ..errors import TranscriptError
-from .normalise import RawTurn, SpeakerDirectory, check_timings, decode, finish, parse_timestamp, speaker_prefix
+from .normalise import RawTurn, SpeakerDirectory, caption_turn, check_timings, decode, finish, parse_timestamp
 from .registry import register
 
 _TIMING = re.compile(r"^\s*(?:\d{1,2}:)?\d{2}:\d{2}\.\d{3}\s+-->\s+(?:\d{1,2}:)?\d{2}:\d{2}\.\d{3}(?:\s+.*)?$")
@@ -26,6 +35,18 @@ _LANGUAGE = re.compile(r"^Language:\s*([A-Za-z-]+)", re.M)
 def _sniff(data: bytes) -> bool:
     head = data[:16].lstrip(b"\xef\xbb\xbf")
     return head.startswith(b"WEBVTT")
+
+
+def _not_shown_before(lines: List[str], shown: List[str]) -> List[str]:
+    """Return a cue's lines without those at its start that the cue before showed last.
+
+    Roll-up captions (YouTube's automatic ones) show each line twice, at the bottom of one
+    cue and at the top of the next, with a 10 ms cue between them that shows it once more.
+    """
+    for count in range(min(len(lines), len(shown)), 0, -1):
+        if lines[:count] == shown[-count:]:
+            return lines[count:]
+    return lines
 
 
 @register("webvtt", (".vtt", ".webvtt"), sniff=_sniff)
@@ -46,6 +67,7 @@ def read_webvtt(path: str, data: bytes, directory: Optional[SpeakerDirectory]):
         raise TranscriptError("is WebVTT with no cues: there is no speech to read", path)
     turns: List[RawTurn] = []
     previous_end = None
+    shown: List[str] = []  # the lines of the cue before, as shown
     for number, caption in enumerate(captions, start=1):
         start, end = parse_timestamp(caption.start), parse_timestamp(caption.end)
         line = timing_lines[number - 1] if number - 1 < len(timing_lines) else None
@@ -58,14 +80,10 @@ def read_webvtt(path: str, data: bytes, directory: Optional[SpeakerDirectory]):
         if previous_end is not None and start + 0.001 < turns[-1].start:
             warnings.append(f"{path}:{number}: cue {number} starts before the previous cue")
         previous_end = end
-        body = html.unescape(caption.text)  # WebVTT escapes &, < and > as character references
-        label, delegation = caption.voice, None
-        if not label:
-            found = speaker_prefix(body, directory)
-            if found:
-                label, delegation, body = found
-        if label is None and turns:
-            label, delegation = turns[-1].label, turns[-1].delegation
-        turns.append(RawTurn(label=label, text=body, line=number, start=start, end=end, delegation=delegation))
+        lines = [" ".join(row.split()) for row in html.unescape(caption.text).split("\n") if row.strip()]
+        # WebVTT escapes &, < and > as character references
+        body = "\n".join(lines if caption.voice else _not_shown_before(lines, shown))
+        shown = [] if caption.voice else lines
+        turns.append(caption_turn(body, number, start, end, directory, turns[-1] if turns else None, caption.voice))
     language = _LANGUAGE.search(text.split("\n\n", 1)[0])
     return finish(path, "webvtt", turns, directory, warnings, language.group(1).lower() if language else None)
