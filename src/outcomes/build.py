@@ -26,9 +26,12 @@ import io
 import json
 import os
 import shutil
+import tempfile
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
@@ -151,6 +154,27 @@ def _failing_cell(notebook_path: Path) -> Optional[int]:
     return None
 
 
+@lru_cache(maxsize=1)
+def _local_kernel_manager():
+    """Return a kernel manager class that talks to its kernel over Unix sockets, not TCP ports.
+
+    Two kernels started at once over TCP may pick the same free port ("Address already
+    in use"); a socket file in the temporary folder, named uniquely, cannot collide,
+    and no port is opened on the machine.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum, default
+
+    class LocalKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _ip_default(self) -> str:
+            return os.path.join(tempfile.gettempdir(), f"outcomes-kernel-{uuid.uuid4().hex[:16]}")
+
+    return LocalKernelManager
+
+
 def _execute(source: Path, target: Path, parameters: dict, cwd: Path, what: str, output: Path,
              session: Optional[str]) -> None:
     import papermill as pm
@@ -161,7 +185,8 @@ def _execute(source: Path, target: Path, parameters: dict, cwd: Path, what: str,
         # nbclient starts the kernel in resources' path instead, leaving our cwd alone.
         pm.execute_notebook(str(source), str(target), parameters=parameters, kernel_name=KERNEL,
                             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                            extra_arguments=KERNEL_ARGUMENTS, resources={"metadata": {"path": str(cwd)}})
+                            extra_arguments=KERNEL_ARGUMENTS, resources={"metadata": {"path": str(cwd)}},
+                            kernel_manager_class=_local_kernel_manager())
     except PapermillExecutionError as exc:
         kept = publishing.failed_dir(output) / target.name
         shutil.copyfile(target, kept)
