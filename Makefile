@@ -46,7 +46,7 @@ notebooks: setup
 # Retrain the theme classifiers from the development data (deterministic; held-out and test parts are not read),
 # then calibrate the scores and fit the key-statement operating points on the real-text development part.
 models: setup
-	$(BIN)/python -m outcomes.nlp.textcat
+	$(BIN)/python -m outcomes.nlp.training
 	$(BIN)/python -m outcomes.calibration
 
 benchmark: setup

@@ -117,3 +117,20 @@ def built(tmp_path_factory):
                             timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     return conference, output
+
+
+@pytest.fixture
+def rebuildable(built, tmp_path):
+    """Copies of the built conference and of its published report with the cache beside it.
+
+    Returns ``(conference folder, report folder)``: building the copy into the copy's
+    report folder starts from the shared build's cache, without touching it.
+    """
+    import shutil
+
+    conference, output = built
+    work = tmp_path / "conf"
+    shutil.copytree(conference, work)
+    reports = tmp_path / "reports"
+    shutil.copytree(output.parent, reports)
+    return work, reports / "conf"

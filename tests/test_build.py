@@ -50,20 +50,16 @@ def test_second_build_with_nothing_changed_runs_nothing(built):
     assert files_of(output) == before
 
 
-def test_one_changed_transcript_reexecutes_only_its_session(built, tmp_path):
-    conference, output = built
-    work = tmp_path / "conf"
-    shutil.copytree(conference, work)
-    reports = tmp_path / "reports"
-    shutil.copytree(output.parent, reports)  # the published report and the cache beside it
-    first = build.run(work, reports / "conf", pdf=False, build_date="2024-10-25")
+def test_one_changed_transcript_reexecutes_only_its_session(rebuildable):
+    work, published = rebuildable
+    first = build.run(work, published, pdf=False, build_date="2024-10-25")
     assert first.up_to_date and first.executed == []  # keys hash contents, not where the folder is
     with open(work / "transcripts" / "t2.txt", "a", encoding="utf-8") as handle:
         handle.write("Amal Benali : Nous recommandons un atelier de formation régional sur la vérification.\n")
-    second = build.run(work, reports / "conf", pdf=False, build_date="2024-10-25")
+    second = build.run(work, published, pdf=False, build_date="2024-10-25")
     assert second.executed == ["T2"]
-    assert "atelier de formation régional" in (reports / "conf" / build.REPORT_HTML).read_text(encoding="utf-8")
-    forced = build.run(work, reports / "conf", pdf=False, build_date="2024-10-25", force=True)
+    assert "atelier de formation régional" in (published / build.REPORT_HTML).read_text(encoding="utf-8")
+    forced = build.run(work, published, pdf=False, build_date="2024-10-25", force=True)
     assert forced.executed == ["T1", "T2"]
 
 

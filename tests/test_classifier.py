@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from outcomes.nlp import textcat, themes  # noqa: F401  (registers the factory)
+from outcomes.nlp import textcat, themes, training  # noqa: F401  (registers the factory)
 
 THEMES = ["verification", "chemical_terrorism", "ethical_governance", "capacity_building"]
 
@@ -39,7 +39,7 @@ def test_training_learns_from_examples():
     texts = ["inspectors took samples", "the inspection team sampled the site"] * 8 + \
             ["teach students in Africa", "training courses for technicians"] * 8
     labels = [["verification"]] * 16 + [["capacity_building"]] * 16
-    nlp = textcat.train("en", texts, labels, THEMES, epochs=10)
+    nlp = training.train("en", texts, labels, THEMES, epochs=10)
     probs = textcat.predict(nlp, ["samples taken by inspectors", "courses to teach technicians"])
     assert probs[0]["verification"] > probs[0]["capacity_building"]
     assert probs[1]["capacity_building"] > probs[1]["verification"]

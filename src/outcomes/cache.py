@@ -1,10 +1,12 @@
 """Cache keys: a hash over everything that produced a result, so a rebuild redoes only what changed.
 
 A session's key covers its transcript's bytes, its manifest entry, the participant
-list, the codebook, the classifier and gazetteer shipped with the package, the
-spaCy pipeline's name and version, the session notebook and the package version.
+list, the codebook, the spaCy pipeline's name and version, the session notebook, and
+the source of the package code that computes an analysis (readers, pipelines, the
+classifier and gazetteer it ships: :data:`outcomes.fingerprint.ANALYSIS_CODE`).
 The report's key covers every session key, the manifest, the curation, the report
-notebook, the template, the report language, the build date and whether a PDF is made.
+notebook, the template, the report language, the build date, whether a PDF is made,
+and the source of the code that makes the report (:data:`outcomes.fingerprint.REPORT_CODE`).
 """
 
 from __future__ import annotations
@@ -15,22 +17,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterable, Optional
 
-from . import __version__
+from . import __version__, fingerprint
 from .codebook import default_path as default_codebook
 from .conference import Conference, Session
-from .gazetteer import default_path as default_gazetteer
-
-
-def _hash_files(digest, paths: Iterable[Path]) -> None:
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            _hash_files(digest, sorted(p for p in path.rglob("*") if p.is_file()))
-        elif path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-        else:
-            digest.update(f"missing:{path.name}".encode())
+from .fingerprint import hash_files
 
 
 def pipeline_version(language: str) -> str:
@@ -48,10 +38,8 @@ def pipeline_version(language: str) -> str:
 
 def session_key(conference: Conference, session: Session, notebook: Optional[Path] = None) -> str:
     """Return the cache key of one session's analysis and executed notebook."""
-    from .nlp.textcat import model_dir
-
     digest = hashlib.sha256()
-    digest.update(f"outcomes {__version__}".encode())
+    digest.update(f"outcomes {__version__} code {fingerprint.code(fingerprint.ANALYSIS_CODE)}".encode())
     try:
         digest.update(f"spacy {metadata.version('spacy')}".encode())
     except metadata.PackageNotFoundError:
@@ -61,9 +49,9 @@ def session_key(conference: Conference, session: Session, notebook: Optional[Pat
     digest.update(session.language.encode())
     digest.update(json.dumps(sorted(conference.participants.items()), default=str).encode())
     codebook = default_codebook() if conference.codebook == "default" else Path(conference.codebook)
-    _hash_files(digest, [session.transcript, codebook, default_gazetteer(), model_dir(session.language)])
+    hash_files(digest, [session.transcript, codebook])
     if notebook is not None:
-        _hash_files(digest, [notebook])
+        hash_files(digest, [notebook])
     return digest.hexdigest()[:24]
 
 
@@ -72,7 +60,8 @@ def report_key(session_keys: Iterable[str], conference: Conference, *, notebook:
     """Return the key of the published report: it is up to date when this key has not changed."""
     digest = hashlib.sha256()
     digest.update(f"outcomes {__version__} {report_language} {build_date} pdf={pdf} {evaluation}".encode())
+    digest.update(f"code {fingerprint.code(fingerprint.REPORT_CODE)}".encode())
     for key in session_keys:
         digest.update(key.encode())
-    _hash_files(digest, [conference.manifest_path, conference.curation_path, notebook, template])
+    hash_files(digest, [conference.manifest_path, conference.curation_path, notebook, template])
     return digest.hexdigest()[:24]

@@ -14,63 +14,13 @@ Two measures, the first the headline:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence
 
 import pandas as pd
 
-from .errors import InputError
-
-GOLD_DIR = Path(__file__).resolve().parents[2] / "data" / "gold"
-SPLITS = ("dev", "test")
-
-
-@dataclass
-class GoldSentence:
-    """One annotated sentence."""
-
-    id: str
-    lang: str
-    register: str
-    text: str
-    labels: List[str]
-
-
-def gold_path(language: str, split: str, folder: Optional[Path] = None) -> Path:
-    """Return the gold file of a language and split."""
-    return Path(folder or GOLD_DIR) / f"{language}-{split}.jsonl"
-
-
-def load_gold(path, themes: Sequence[str]) -> List[GoldSentence]:
-    """Read a gold JSONL file, checking every label is a theme of the codebook.
-
-    Raises
-    ------
-    InputError
-        When a line is not JSON, lacks a field, or has an unknown label.
-    """
-    path = Path(path)
-    sentences = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror})", path) from exc
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            sentence = GoldSentence(record["id"], record["lang"], record.get("register", ""), record["text"],
-                                    list(record["labels"]))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InputError(f"is not a gold record ({exc})", path, number) from exc
-        unknown = set(sentence.labels) - set(themes)
-        if unknown:
-            raise InputError(f"unknown theme(s) {sorted(unknown)}", path, number)
-        sentences.append(sentence)
-    return sentences
+from .gold import GOLD_DIR, SPLITS, GoldSentence, gold_path, load_gold  # noqa: F401  (re-exported)
 
 
 def predict(nlp, texts: Iterable[str]) -> List[List[str]]:
@@ -210,13 +160,16 @@ def fingerprint(languages: Sequence[str] = ("en", "fr"), codebook: str = "defaul
     from importlib import metadata
 
     from . import __version__
-    from .cache import _hash_files, pipeline_version
+    from .cache import pipeline_version
+    from .fingerprint import ANALYSIS_CODE, code
+    from .fingerprint import hash_files as _hash_files
     from . import realtext
     from .codebook import load as load_codebook
     from .nlp import textcat
 
     digest = hashlib.sha256()
     digest.update(f"{__version__} spacy {metadata.version('spacy')} {load_codebook(codebook).sha256}".encode())
+    digest.update(f"code {code(ANALYSIS_CODE)} {code(('evaluation.py', 'realtext.py'))}".encode())
     for language in languages:
         digest.update(pipeline_version(language).encode())
         _hash_files(digest, [gold_path(language, split, folder) for split in SPLITS] + [textcat.model_dir(language)])

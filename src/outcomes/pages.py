@@ -4,7 +4,7 @@ A quote in the HTML report links to ``sessions/<session>.html#<finding id>``, so
 a reader can see what was said around it. The pages are self-contained (the
 report's stylesheet inlined), escape everything they show and isolate every
 piece of input text for the bidirectional algorithm (see
-:func:`outcomes.sections.isolate`).
+:func:`outcomes.markup.isolate`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Dict, List
 
 from .analysis import SessionAnalysis
 from .i18n import clock, date, text
+from .markup import isolate
 from .render import template_dir
 
 FOLDER = "sessions"
@@ -30,8 +31,6 @@ def _style() -> str:
 
 def session_page(analysis: SessionAnalysis, labels: Dict[str, str], language: str, conference_title: str) -> str:
     """Return the HTML page of one session's transcript."""
-    # imported here because sections imports this module for link()
-    from .sections import isolate
 
     s = analysis.session
     by_turn: Dict[int, List[dict]] = {}

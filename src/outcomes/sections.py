@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from html import escape
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence
 
 import pandas as pd
 
 from . import figures, pages
+from .markup import escaped as _e
+from .markup import isolate
 from .aggregate import Report
 from .aggregate import cooccurrence as aggregate_cooccurrence
 from .nlp.textcat import MODEL_WEIGHT
@@ -39,39 +40,6 @@ class HTMLFragment:
 
     def __repr__(self) -> str:
         return f"<{self.label}>"
-
-
-def _e(value) -> str:
-    """Escape any value for HTML; None and NaN become empty.
-
-    Use it alone for attribute values and for the report's own strings; text
-    content that comes from the input goes through :func:`isolate`.
-    """
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return escape(str(value), quote=True)
-
-
-def isolate(value) -> str:
-    """Return input text as HTML content: escaped and wrapped in ``<bdi>``.
-
-    A ``<bdi>`` is a bidi isolate with ``dir="auto"``: its text takes its
-    direction from its first strong character, and an override or embedding
-    it holds (U+202A-U+202E, U+2066-U+2069, U+200F...) ends at its boundary,
-    so nothing outside it is reordered. Empty values give no element.
-
-    Parameters
-    ----------
-    value : object
-        A name, title, quote... None and NaN count as empty.
-
-    Returns
-    -------
-    str
-        HTML.
-    """
-    text = _e(value)
-    return f"<bdi>{text}</bdi>" if text else ""
 
 
 class ReportView:
