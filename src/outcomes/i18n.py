@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Dict
+from decimal import Decimal
+from typing import Dict, Optional
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
 
 LANGUAGES = ("en", "fr")
 
-_MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"],
-}
+# Babel locales of the report's languages: en_GB writes day-month-year ("22 October 2024") like the report.
+LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 
-LANGUAGE_NAMES = {
-    "en": {"en": "English", "fr": "French", "ar": "Arabic", "es": "Spanish", "ru": "Russian", "zh": "Chinese"},
-    "fr": {"en": "anglais", "fr": "français", "ar": "arabe", "es": "espagnol", "ru": "russe", "zh": "chinois"},
-}
+# House style for dates, on top of Babel's month names: "22 October 2024", and in French "1er" for the first
+# day of a month ("1er octobre 2024"), which CLDR's French long date ("1 octobre 2024") does not write.
+_DATE = "d MMMM y"
+_FIRST_OF_MONTH = {"fr": "d'er' MMMM y"}
 
 STRINGS: Dict[str, Dict[str, str]] = {
     "en": {
@@ -167,46 +168,73 @@ def text(language: str, key: str, **values) -> str:
     return table.get(key, STRINGS["en"][key]).format(**values)
 
 
+def _locale(language: str) -> str:
+    """Return the Babel locale of the report's ``language``; English for any other."""
+    return LOCALES.get(language, LOCALES["en"])
+
+
+def _missing(value) -> bool:
+    """Return whether ``value`` is None, NaN (or NaT), or "": a missing date or figure."""
+    return value is None or value != value or value == ""
+
+
 def language_name(code: str, language: str) -> str:
-    """Return the name of language ``code`` in the report's ``language`` ("fr" -> "French")."""
-    return LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"]).get(code, code)
+    """Return the name of language ``code`` in the report's ``language`` ("fr" -> "French", "français")."""
+    return Locale.parse(_locale(language)).languages.get(code, code)
 
 
 def number(value, language: str) -> str:
-    """Return an integer with the language's thousands separator (1,234 or 1 234)."""
-    formatted = f"{int(value):,}"
-    return formatted.replace(",", "\u202f") if language == "fr" else formatted
+    """Return an integer with the language's thousands separator (1,234 or 1 234 with a narrow no-break space)."""
+    return format_decimal(int(value), locale=_locale(language))
 
 
 def decimal(value: float, language: str) -> str:
-    """Return a score or share with up to three decimals ("0.938" or "0,938")."""
-    formatted = f"{round(float(value), 3):g}"
-    return formatted.replace(".", ",") if language == "fr" else formatted
+    """Return a score or share with up to three decimals ("0.938" or "0,938"); "" when missing."""
+    if _missing(value):
+        return ""
+    # Python rounds the binary value (0.0005 -> 0.001); Babel would round its decimal text half-even (-> 0).
+    return format_decimal(round(float(value), 3), locale=_locale(language))
 
 
 def percent(share: float, language: str) -> str:
-    """Return a share (0-1) as a percentage ("42%" or "42 %")."""
-    return f"{share * 100:.0f}\u00a0%" if language == "fr" else f"{share * 100:.0f}%"
+    """Return a share (0-1) as a whole percentage ("42%" or "42 %" with a no-break space); "" when missing."""
+    if _missing(share):
+        return ""
+    # Round the float product as the report always has (0.575 -> 57); Babel would round 57.5 half-even to 58.
+    return format_percent(Decimal(round(float(share) * 100)) / 100, locale=_locale(language))
+
+
+def _as_date(value) -> Optional[dt.date]:
+    """Return ``value`` (a date, a datetime or Timestamp, or an ISO string) as a date; None when missing."""
+    if _missing(value):  # None, the NaN or NaT a missing date becomes in a table, or ""
+        return None
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def date(value, language: str) -> str:
-    """Return a date as "22 October 2024" or "22 octobre 2024"; "" for a session without a date."""
-    if value is None or value != value or value == "":  # None, or the NaN a missing date becomes in a table
+    """Return a date as "22 October 2024" or "22 octobre 2024" ("1er octobre 2024"); "" for a session without one."""
+    value = _as_date(value)
+    if value is None:
         return ""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value)
-    day = "1er" if language == "fr" and value.day == 1 else str(value.day)
-    return f"{day} {_MONTHS.get(language, _MONTHS['en'])[value.month - 1]} {value.year}"
+    pattern = _FIRST_OF_MONTH.get(language, _DATE) if value.day == 1 else _DATE
+    return format_date(value, pattern, locale=_locale(language))
 
 
 def date_range(start, end, language: str) -> str:
-    """Return "22-24 October 2024" style ranges; "" for a conference without dates."""
+    """Return "22–24 October 2024" or "30 September 2024 – 2 October 2024"; "" for a conference without dates.
+
+    House style rather than Babel's interval formats, which abbreviate the months ("22 – 24 Oct 2024") and
+    set thin spaces around the dash.
+    """
+    start, end = _as_date(start), _as_date(end)
     if start is None or end is None:
         return ""
     if start == end:
         return date(start, language)
-    if start.year == end.year and start.month == end.month:
-        return f"{start.day}–{date(end, language)}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{format_date(start, 'd', locale=_locale(language))}–{date(end, language)}"
     return f"{date(start, language)} – {date(end, language)}"
 
 
