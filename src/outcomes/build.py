@@ -1,22 +1,31 @@
 """Build a conference's outcomes report: analyses, papermill runs, exports, staging and publication.
 
-The arrows of the data flow, in order:
+Like papermill's ``execute_notebook``, :func:`run` reads as a list of small named
+steps, each a function of this module that takes the :class:`Plan` (and the staging
+folder) and records its time under its own key of ``BuildResult.timings``:
 
-1. load and check the manifest and read every transcript (bad input stops here,
-   before anything runs or is written); compute each session's cache key, and the
-   report's: when the published report has the same key, nothing runs;
-2. analyse the changed sessions in worker processes that load each spaCy pipeline
-   once (the held-out evaluation, when not cached, runs in one of them);
-3. execute ``notebooks/session.ipynb`` with papermill for each changed session,
-   in parallel, handing it its analysis; unchanged sessions come from the cache;
-4. execute ``notebooks/report.ipynb`` once over all analyses, with the
-   provenance record written before it;
-5. export it with nbconvert to HTML and PDF, and write the transcript pages,
-   ``findings.csv``, ``findings.json``, ``sessions.csv`` and ``manifest.json``;
-6. publish: everything was written to a staging folder beside the output, which
-   replaces the published folder only when the whole build succeeded. A failed
-   build leaves the last good report in place. Which folders may be published
-   to, and the lock that keeps two builds apart, are :mod:`outcomes.publish`'s.
+1. :func:`run` loads and checks the manifest and reads every transcript (bad input
+   stops here, before anything runs or is written), then takes the output's lock;
+   :func:`plan` computes each session's cache key, and the report's: when the
+   published report has the same key, nothing runs (all of it timed as ``check``);
+2. :func:`analyse` (``analyses``): analyse the changed sessions in worker processes
+   that load each spaCy pipeline once (the held-out evaluation, when not cached,
+   runs in one of them);
+3. :func:`run_session_notebooks` (``sessions``): execute ``notebooks/session.ipynb``
+   with papermill for each changed session, in parallel, handing it its analysis;
+   unchanged sessions come from the cache;
+4. :func:`evaluation` and :func:`provenance` (``evaluation``): the held-out accuracy
+   and the provenance record, written beside the analyses before the report runs;
+5. :func:`run_report_notebook` (``report``): execute ``notebooks/report.ipynb`` once
+   over all analyses;
+6. :func:`export` (``html``, ``pdf``): export it with nbconvert to HTML and PDF, and
+   write the transcript pages, ``findings.csv``, ``findings.json``, ``sessions.csv``
+   and ``manifest.json`` (which records the timings, ``total`` included);
+7. :func:`publish`: everything was written to a staging folder beside the output
+   (:func:`outcomes.publish.staged`), which replaces the published folder only when
+   the whole build succeeded. A failed build leaves the last good report in place.
+   Which folders may be published to, and the lock that keeps two builds apart, are
+   :mod:`outcomes.publish`'s.
 """
 
 from __future__ import annotations
@@ -30,15 +39,16 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from . import exports
 from . import publish as publishing
 from .analysis import SessionAnalysis, file_sha256
-from .conference import Conference
+from .conference import Conference, Session
 from .conference import load as load_conference
 from .errors import BuildError, InputError, OutcomesError
 from .files import copy_atomic, write_atomic
@@ -55,6 +65,9 @@ KERNEL = "python3"
 # ipykernel 7 logs an unencrypted-TCP warning on start and a KeyboardInterrupt on shutdown;
 # cell errors still reach us through the executed notebook.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+#: The staging folder's subfolders: the analyses (with the evaluation and provenance), the executed notebooks.
+ANALYSES = "analyses"
+NOTEBOOKS = "notebooks"
 
 
 @dataclass
@@ -67,6 +80,64 @@ class BuildResult:
     warnings: List[str] = field(default_factory=list)
     up_to_date: bool = False
     executed: List[str] = field(default_factory=list)  # sessions whose notebook ran (the rest came from the cache)
+
+
+@dataclass
+class Plan:
+    """What a build does, decided by :func:`plan` before anything runs, and the times its stages take.
+
+    ``todo`` holds the sessions whose notebook runs (:func:`analyse` still reuses a
+    cached analysis); every other session comes from the cache. ``cached_json`` and
+    ``cached_nb`` name each session's cached analysis and executed notebook.
+    """
+
+    conference: Conference
+    output: Path
+    notebooks: Path  # the folder of session.ipynb and report.ipynb
+    cache_dir: Path
+    session_keys: Dict[str, str]
+    report_key: str
+    evaluation_key: str
+    evaluation_file: Optional[Path]  # None: no held-out evaluation (no gold data, or the conference's codebook)
+    jobs: int
+    report_language: str
+    pdf: bool
+    build_date: str
+    force: bool
+    say: Callable[[str], None]
+    progress_bar: bool
+    started: float  # time.perf_counter() when the build started
+    # the preview keeps its pipelines and a kernel warm: analyses in this process, the report
+    # notebook through its own runner ``(source, target, parameters, cwd)``
+    in_process: bool = False
+    notebook_runner: Optional[Callable[[Path, Path, dict, Path], None]] = None
+    timings: Dict[str, float] = field(default_factory=dict)
+    todo: List[Session] = field(default_factory=list)
+    up_to_date: bool = False
+    root: Path = field(init=False)
+    cached_json: Dict[str, Path] = field(init=False)
+    cached_nb: Dict[str, Path] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.root = self.conference.root.resolve()
+        self.cached_json = {s: self.sessions_cache / f"{s}-{key}.json" for s, key in self.session_keys.items()}
+        self.cached_nb = {s: self.sessions_cache / f"{s}-{key}.ipynb" for s, key in self.session_keys.items()}
+
+    @property
+    def sessions_cache(self) -> Path:
+        """The cache's folder of analyses and executed session notebooks."""
+        return self.cache_dir / "sessions"
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Add the time the block takes to ``timings[stage]`` (two steps may share a key)."""
+        began = time.perf_counter()
+        yield
+        self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - began
+
+    def finish(self) -> None:
+        """Record the ``total`` time since the build started."""
+        self.timings["total"] = time.perf_counter() - self.started
 
 
 def notebooks_dir() -> Path:
@@ -176,10 +247,26 @@ def _local_kernel_manager():
 
 
 def _execute(source: Path, target: Path, parameters: dict, cwd: Path, what: str, output: Path,
-             session: Optional[str]) -> None:
+             session: Optional[str], runner: Optional[Callable[[Path, Path, dict, Path], None]] = None) -> None:
     import papermill as pm
+    from nbclient.exceptions import CellExecutionError
     from papermill.exceptions import PapermillExecutionError
 
+    if runner is not None:
+        try:
+            runner(source, target, parameters, cwd)
+        except CellExecutionError as exc:
+            kept = publishing.failed_dir(output) / target.name
+            shutil.copyfile(target, kept)
+            cell = _failing_cell(kept)
+            raise BuildError(f"{what} failed in cell {cell}: {exc.ename}: {exc.evalue}. The executed notebook, "
+                             f"with the failing cell marked, is {kept}", session=session, cell=cell,
+                             notebook=str(kept)) from exc
+        except OutcomesError:
+            raise
+        except Exception as exc:  # a dead kernel: say so in one line
+            raise BuildError(f"{what} could not run: {type(exc).__name__}: {exc}", session=session) from exc
+        return
     try:
         # Not papermill's cwd=: it chdirs the whole process, which races between our threads.
         # nbclient starts the kernel in resources' path instead, leaving our cwd alone.
@@ -247,7 +334,8 @@ def _progress(total: int, label: str, enabled: bool):
 
 def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_language: str = "en",
         pdf: bool = True, build_date: Optional[str] = None, force: bool = False,
-        progress: Optional[Callable[[str], None]] = None, progress_bar: bool = False) -> BuildResult:
+        progress: Optional[Callable[[str], None]] = None, progress_bar: bool = False, in_process: bool = False,
+        notebook_runner: Optional[Callable[[Path, Path, dict, Path], None]] = None) -> BuildResult:
     """Build and publish a conference's outcomes report, redoing only what changed.
 
     Parameters
@@ -270,6 +358,12 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
         Called with a short line as each stage finishes.
     progress_bar : bool
         Show a progress bar over sessions on standard error.
+    in_process : bool
+        Analyse in this process instead of worker processes, so that a long-lived caller
+        (``outcomes preview``) keeps its spaCy pipelines loaded between builds.
+    notebook_runner : callable, optional
+        ``(source, target, parameters, cwd)``: runs the report notebook instead of papermill
+        (the preview's warm kernel, :class:`outcomes.preview.WarmKernel`).
 
     Returns
     -------
@@ -301,7 +395,8 @@ def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_langu
     output = publishing.resolve_output(output or default_output(conference), conference.root,
                                        input_files(conference))
     settings = dict(jobs=jobs, report_language=report_language, pdf=pdf, build_date=build_date, force=force,
-                    say=say, progress_bar=progress_bar, started=started)
+                    say=say, progress_bar=progress_bar, started=started, in_process=in_process,
+                    notebook_runner=notebook_runner)
     try:
         with publishing.locked(output):
             publishing.recover(output)
@@ -324,184 +419,310 @@ def _cached(path: Path) -> bool:
         return False
 
 
-def _build(conference: Conference, output: Path, warnings: List[str], *, jobs, report_language, pdf,
-           build_date, force, say, progress_bar, started) -> BuildResult:
+def _build(conference: Conference, output: Path, warnings: List[str], **settings) -> BuildResult:
     """Run the stages of :func:`run` once the output folder is checked and locked."""
-    from . import cache, evaluation, render
+    planned = plan(conference, output, **settings)
+    if planned.up_to_date:
+        return BuildResult(output=output, files=sorted(p for p in output.iterdir() if p.is_file()),
+                           timings=planned.timings, warnings=warnings, up_to_date=True)
+    with publishing.staged(output) as staging:
+        analyse(planned)
+        run_session_notebooks(planned, staging)
+        evaluation(planned, staging)
+        analyses, record = provenance(planned, staging)
+        report_notebook = run_report_notebook(planned, staging)
+        warnings = export(planned, staging, report_notebook, analyses, record)
+        return publish(planned, staging, warnings)
 
-    timings: Dict[str, float] = {}
-    cache_dir = output.parent / CACHE_DIR
+
+def plan(conference: Conference, output: Path, *, jobs: Optional[int], report_language: str,
+         pdf: bool, build_date: str, force: bool, say: Callable[[str], None], progress_bar: bool,
+         started: float, in_process: bool = False,
+         notebook_runner: Optional[Callable[[Path, Path, dict, Path], None]] = None) -> Plan:
+    """Decide what the build does: every cache key, the cache files, and the sessions to run again.
+
+    Parameters
+    ----------
+    conference : Conference
+        The loaded and checked manifest.
+    output : Path
+        The resolved output folder (its lock is held).
+    jobs, report_language, pdf, build_date, force, say, progress_bar
+        The settings of :func:`run` (``say`` is its ``progress``, never None here).
+    started : float
+        When the build started (:func:`time.perf_counter`), for the ``check`` and ``total`` timings.
+
+    Returns
+    -------
+    Plan
+        ``up_to_date`` (with ``todo`` empty, and nothing written) when the
+        published report has the same key and ``force`` is off.
+    """
+    from . import cache, render
+    from . import evaluation as evaluating
+
     notebooks = notebooks_dir()
-    root = conference.root.resolve()
     keys = {s.id: cache.session_key(conference, s, notebooks / "session.ipynb") for s in conference.sessions}
     evaluated = conference.codebook == "default"
-    evaluation_key = evaluation.fingerprint(codebook=conference.codebook) if evaluated else "none"
+    evaluation_key = evaluating.fingerprint(codebook=conference.codebook) if evaluated else "none"
     report_key = cache.report_key(
         [keys[s.id] for s in conference.sessions], conference, notebook=notebooks / "report.ipynb",
         template=render.template_dir(), report_language=report_language, build_date=build_date, pdf=pdf,
         evaluation=evaluation_key)
-    timings["check"] = time.perf_counter() - started
+    timings = {"check": time.perf_counter() - started}
+    cache_dir = output.parent / CACHE_DIR
+    planned = Plan(conference=conference, output=output, notebooks=notebooks, cache_dir=cache_dir,
+                   session_keys=keys, report_key=report_key, evaluation_key=evaluation_key,
+                   evaluation_file=evaluating.cache_path(cache_dir, evaluation_key) if evaluated else None,
+                   jobs=max(1, jobs or os.cpu_count() or 1), report_language=report_language, pdf=pdf,
+                   build_date=build_date, force=force, say=say, progress_bar=progress_bar, started=started,
+                   in_process=in_process, notebook_runner=notebook_runner, timings=timings)
+    if not force and _published_key(output) == report_key:
+        planned.up_to_date = True
+        planned.finish()
+        say("nothing changed since the published report")
+        return planned
+    planned.sessions_cache.mkdir(parents=True, exist_ok=True)
+    planned.todo = [s for s in conference.sessions
+                    if force or not (_cached(planned.cached_json[s.id]) and _cached(planned.cached_nb[s.id]))]
+    return planned
+
+
+def _published_key(output: Path) -> Optional[str]:
+    """Return the report key in the published ``manifest.json``, or None when there is none or it does not parse."""
     published = output / MANIFEST_JSON
-    if not force and published.exists():
-        try:
-            up_to_date = json.loads(published.read_text(encoding="utf-8")).get("report_key") == report_key
-        except ValueError:
-            up_to_date = False
-        if up_to_date:
-            timings["total"] = time.perf_counter() - started
-            say("nothing changed since the published report")
-            return BuildResult(output=output, files=sorted(p for p in output.iterdir() if p.is_file()),
-                               timings=timings, warnings=warnings, up_to_date=True)
-
-    sessions_cache = cache_dir / "sessions"
-    sessions_cache.mkdir(parents=True, exist_ok=True)
-    cached_json = {s.id: sessions_cache / f"{s.id}-{keys[s.id]}.json" for s in conference.sessions}
-    cached_nb = {s.id: sessions_cache / f"{s.id}-{keys[s.id]}.ipynb" for s in conference.sessions}
-    todo = [s for s in conference.sessions if force or not (_cached(cached_json[s.id]) and _cached(cached_nb[s.id]))]
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    staging = publishing.staging_dir(output)
+    if not published.exists():
+        return None
     try:
-        analyses_dir = staging / "analyses"
-        executed = staging / "notebooks"
-        analyses_dir.mkdir()
-        executed.mkdir()
+        return json.loads(published.read_text(encoding="utf-8")).get("report_key")
+    except ValueError:
+        return None
 
-        # 1. analyses of changed sessions, in worker processes that load each pipeline once; the
-        #    held-out evaluation, when not cached, rides along in a worker that has its pipeline
-        t = time.perf_counter()
-        need = [s for s in todo if force or not _cached(cached_json[s.id])]
-        evaluation_file = evaluation.cache_path(cache_dir, evaluation_key) if evaluated else None
+
+def analyse(plan: Plan) -> List[str]:
+    """Analyse the sessions whose analysis is not cached, and measure the held-out accuracy if it is not.
+
+    The analyses run in worker processes that load each spaCy pipeline once; the
+    evaluation rides along in a worker that has its language's pipeline. With
+    ``plan.in_process`` (the preview) both run here, where the pipelines stay loaded
+    between builds. Timed as ``analyses``.
+
+    Returns
+    -------
+    list of str
+        The sessions analysed; the others' analyses come from the cache.
+    """
+    with plan.timed("analyses"):
+        need = [s for s in plan.todo if plan.force or not _cached(plan.cached_json[s.id])]
+        evaluation_file = plan.evaluation_file
         to_evaluate = sorted({"en", "fr"}) if evaluation_file is not None and not _cached(evaluation_file) else []
-        tables = []
         if need or to_evaluate:
-            from concurrent.futures import ProcessPoolExecutor
+            analyser = _analyse_here if plan.in_process else _analyse_in_workers
+            tables = analyser(plan, need, to_evaluate)
+            if tables:
+                _save_evaluation(tables, evaluation_file)
+    plan.say(f"{len(need)} session(s) analysed, {len(plan.conference.sessions) - len(need)} from the cache")
+    return [s.id for s in need]
 
-            import pandas as pd
 
-            # a name no other build shares: two builds beside one cache may analyse the same session
-            partial = {s.id: f"{cached_json[s.id]}.{os.getpid()}.partial" for s in need}
-            tasks = [([s.id for s in chunk], chunk[0].language) for chunk in _chunks(need, jobs)]
-            for language in to_evaluate:
-                carrier = next((i for i, (_, lang) in enumerate(tasks) if lang == language), None)
-                if carrier is None:
-                    tasks.append(([], language))
-            assigned = set()
-            bar = _progress(len(need), "analysing", progress_bar)
-            with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks)))) as pool:
-                futures = []
-                for ids, language in tasks:
-                    evaluate_here = language if language in to_evaluate and language not in assigned else None
-                    assigned.add(evaluate_here)
-                    futures.append(pool.submit(_analyze_chunk, str(root), ids, [partial[i] for i in ids],
-                                               evaluate_here, conference.codebook))
-                for future in as_completed(futures):
-                    done_ids, table = future.result()
-                    for session_id in done_ids:
-                        os.replace(partial[session_id], cached_json[session_id])
-                        bar.update(1)
-                    if table is not None:
-                        tables.append(pd.read_json(io.StringIO(table), orient="records"))
-            bar.close()
-        if tables:
-            # real text first (its "source" sorts after "gold"), then by language
-            combined = pd.concat(tables).sort_values(["source", "language"], ascending=[False, True],
-                                                     kind="mergesort").reset_index(drop=True)
-            write_atomic(evaluation_file, combined.to_json(orient="records", indent=1))
-        timings["analyses"] = time.perf_counter() - t
-        say(f"{len(need)} session(s) analysed, {len(conference.sessions) - len(need)} from the cache")
+def _analyse_here(plan: Plan, need: List[Session], to_evaluate: List[str]) -> list:
+    """Analyse ``need`` into the cache in this process, whose pipelines stay loaded between builds."""
+    from .analysis import analyze
+    from .evaluation import for_annex
 
-        # 2. session notebooks of changed sessions (papermill), in parallel; the rest from the cache
-        t = time.perf_counter()
-        bar = _progress(len(todo), "session notebooks", progress_bar)
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {
-                pool.submit(_execute, notebooks / "session.ipynb", executed / f"session-{s.id}.ipynb",
-                            {"conference_dir": str(root), "session_id": s.id, "output_dir": str(analyses_dir),
-                             "analysis_file": str(cached_json[s.id])},
-                            notebooks, f"session {s.id}", output, s.id): s
-                for s in todo
-            }
+    for session in need:
+        partial = f"{plan.cached_json[session.id]}.{os.getpid()}.partial"
+        analyze(plan.conference, session).save(partial)
+        os.replace(partial, plan.cached_json[session.id])
+    return [for_annex(language, codebook=plan.conference.codebook) for language in to_evaluate]
+
+
+def _analyse_in_workers(plan: Plan, need: List[Session], to_evaluate: List[str]) -> list:
+    """Analyse ``need`` into the cache and evaluate ``to_evaluate``; return the evaluation tables."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import pandas as pd
+
+    # a name no other build shares: two builds beside one cache may analyse the same session
+    partial = {s.id: f"{plan.cached_json[s.id]}.{os.getpid()}.partial" for s in need}
+    tasks = [([s.id for s in chunk], chunk[0].language) for chunk in _chunks(need, plan.jobs)]
+    tasks += [([], language) for language in to_evaluate if all(lang != language for _, lang in tasks)]
+    assigned = set()
+    tables = []
+    bar = _progress(len(need), "analysing", plan.progress_bar)
+    with ProcessPoolExecutor(max_workers=max(1, min(plan.jobs, len(tasks)))) as pool:
+        futures = []
+        for ids, language in tasks:
+            evaluate_here = language if language in to_evaluate and language not in assigned else None
+            assigned.add(evaluate_here)
+            futures.append(pool.submit(_analyze_chunk, str(plan.root), ids, [partial[i] for i in ids],
+                                       evaluate_here, plan.conference.codebook))
+        for future in as_completed(futures):
+            done_ids, table = future.result()
+            for session_id in done_ids:
+                os.replace(partial[session_id], plan.cached_json[session_id])
+                bar.update(1)
+            if table is not None:
+                tables.append(pd.read_json(io.StringIO(table), orient="records"))
+    bar.close()
+    return tables
+
+
+def _save_evaluation(tables: list, path: Path) -> None:
+    """Write the evaluation tables as one: real text first (its "source" sorts after "gold"), then by language."""
+    import pandas as pd
+
+    combined = pd.concat(tables).sort_values(["source", "language"], ascending=[False, True],
+                                             kind="mergesort").reset_index(drop=True)
+    write_atomic(path, combined.to_json(orient="records", indent=1))
+
+
+def run_session_notebooks(plan: Plan, staging: Path) -> None:
+    """Execute ``session.ipynb`` with papermill for each session to run, in parallel, caching each result.
+
+    Every session's executed notebook and analysis, run now or cached, is copied into
+    the staging folder's ``notebooks/`` and ``analyses/``. Timed as ``sessions``.
+    """
+    analyses_dir, executed = staging / ANALYSES, staging / NOTEBOOKS
+    analyses_dir.mkdir()
+    executed.mkdir()
+    with plan.timed("sessions"):
+        bar = _progress(len(plan.todo), "session notebooks", plan.progress_bar)
+        with ThreadPoolExecutor(max_workers=plan.jobs) as pool:
+            futures = {pool.submit(_execute_session, plan, s, staging): s for s in plan.todo}
             for future in as_completed(futures):
                 future.result()
                 session = futures[future]
-                copy_atomic(executed / f"session-{session.id}.ipynb", cached_nb[session.id])
+                copy_atomic(executed / f"session-{session.id}.ipynb", plan.cached_nb[session.id])
                 bar.update(1)
         bar.close()
-        for session in conference.sessions:
-            if session not in todo:
-                shutil.copyfile(cached_nb[session.id], executed / f"session-{session.id}.ipynb")
-            shutil.copyfile(cached_json[session.id], analyses_dir / f"{session.id}.json")
-        timings["sessions"] = time.perf_counter() - t
-        say(f"{len(todo)} session notebook(s) executed, {len(conference.sessions) - len(todo)} from the cache")
+        for session in plan.conference.sessions:
+            if session not in plan.todo:
+                shutil.copyfile(plan.cached_nb[session.id], executed / f"session-{session.id}.ipynb")
+            shutil.copyfile(plan.cached_json[session.id], analyses_dir / f"{session.id}.json")
+    done = len(plan.todo)
+    plan.say(f"{done} session notebook(s) executed, {len(plan.conference.sessions) - done} from the cache")
 
-        # 3. accuracy on the held-out gold data (measured in step 1 or cached) and provenance
-        t = time.perf_counter()
-        if evaluation_file is not None and _cached(evaluation_file):
-            shutil.copyfile(evaluation_file, analyses_dir / "evaluation.json")
+
+def _execute_session(plan: Plan, session: Session, staging: Path) -> None:
+    """Execute ``session.ipynb`` for one session into the staging folder's ``notebooks/``."""
+    parameters = {"conference_dir": str(plan.root), "session_id": session.id,
+                  "output_dir": str(staging / ANALYSES), "analysis_file": str(plan.cached_json[session.id])}
+    _execute(plan.notebooks / "session.ipynb", staging / NOTEBOOKS / f"session-{session.id}.ipynb", parameters,
+             plan.notebooks, f"session {session.id}", plan.output, session.id)
+
+
+def evaluation(plan: Plan, staging: Path) -> None:
+    """Put the held-out accuracy (measured by :func:`analyse` or cached) in ``analyses/evaluation.json``.
+
+    Without gold data, or with a codebook of the conference's own, an empty table. Timed as ``evaluation``.
+    """
+    target = staging / ANALYSES / "evaluation.json"
+    with plan.timed("evaluation"):
+        if plan.evaluation_file is not None and _cached(plan.evaluation_file):
+            shutil.copyfile(plan.evaluation_file, target)
         else:
-            (analyses_dir / "evaluation.json").write_text("[]", encoding="utf-8")
-        analyses = [SessionAnalysis.load(analyses_dir / f"{s.id}.json") for s in conference.sessions]
-        from . import provenance
+            target.write_text("[]", encoding="utf-8")
 
-        record = provenance.collect(conference, analyses)
-        provenance.save(record, analyses_dir)
-        timings["evaluation"] = time.perf_counter() - t
 
-        # 4. the report notebook
-        t = time.perf_counter()
-        report_nb = executed / "report.ipynb"
-        _execute(notebooks / "report.ipynb", report_nb,
-                 {"conference_dir": str(root), "analyses_dir": str(analyses_dir),
-                  "report_language": report_language, "build_date": build_date},
-                 notebooks, "the report notebook", output, None)
-        timings["report"] = time.perf_counter() - t
-        say("report notebook executed")
+def provenance(plan: Plan, staging: Path) -> Tuple[List[SessionAnalysis], dict]:
+    """Load every analysis and write the provenance record beside them, before the report notebook reads it.
 
-        # 5. exports
-        import nbformat
+    Timed with the evaluation (``evaluation``).
 
-        from . import aggregate, exports, pages
+    Returns
+    -------
+    analyses : list of SessionAnalysis
+        In the manifest's order of sessions.
+    record : dict
+        The provenance record (:func:`outcomes.provenance.collect`).
+    """
+    from . import provenance as provenances
 
-        notebook = nbformat.read(str(report_nb), as_version=4)
-        t = time.perf_counter()
+    analyses_dir = staging / ANALYSES
+    with plan.timed("evaluation"):
+        analyses = [SessionAnalysis.load(analyses_dir / f"{s.id}.json") for s in plan.conference.sessions]
+        record = provenances.collect(plan.conference, analyses)
+        provenances.save(record, analyses_dir)
+    return analyses, record
+
+
+def run_report_notebook(plan: Plan, staging: Path) -> Path:
+    """Execute ``report.ipynb`` with papermill over all analyses; return the executed notebook. Timed as ``report``."""
+    report_notebook = staging / NOTEBOOKS / "report.ipynb"
+    with plan.timed("report"):
+        _execute(plan.notebooks / "report.ipynb", report_notebook,
+                 {"conference_dir": str(plan.root), "analyses_dir": str(staging / ANALYSES),
+                  "report_language": plan.report_language, "build_date": plan.build_date},
+                 plan.notebooks, "the report notebook", plan.output, None, plan.notebook_runner)
+    plan.say("report notebook executed")
+    return report_notebook
+
+
+def export(plan: Plan, staging: Path, report_notebook: Path, analyses: List[SessionAnalysis],
+           record: dict) -> List[str]:
+    """Write the report's HTML and PDF, the findings and sessions exports, the transcript pages and ``manifest.json``.
+
+    Timed as ``html`` and ``pdf``; ``total`` is taken just before ``manifest.json``, which records the timings.
+
+    Returns
+    -------
+    list of str
+        The report's warnings.
+    """
+    from . import aggregate, pages
+
+    _export_report(plan, staging, report_notebook)
+    report = aggregate.build(plan.conference, analyses, provenance=record)
+    exports.write_all(staging, report, plan.build_date)
+    labels = {t.id: t.label(plan.report_language) for t in report.codebook.themes}
+    pages.write_pages(staging, analyses, labels, plan.report_language, plan.conference.title)
+    plan.finish()
+    _write_manifest(plan, staging, report, record)
+    return report.warnings
+
+
+def _export_report(plan: Plan, staging: Path, report_notebook: Path) -> None:
+    """Export the executed report notebook to HTML with nbconvert, then print it to PDF if asked."""
+    import nbformat
+
+    from . import render
+
+    notebook = nbformat.read(str(report_notebook), as_version=4)
+    with plan.timed("html"):
         html = render.export_html(notebook)
         del notebook
         (staging / REPORT_HTML).write_text(html, encoding="utf-8")
-        timings["html"] = time.perf_counter() - t
-        say("HTML written")
-        if pdf:
-            t = time.perf_counter()
+    plan.say("HTML written")
+    if plan.pdf:
+        with plan.timed("pdf"):
             (staging / REPORT_PDF).write_bytes(render.print_pdf(html))
-            timings["pdf"] = time.perf_counter() - t
-            say("PDF written")
-        del html
+        plan.say("PDF written")
 
-        report = aggregate.build(conference, analyses, provenance=record)
-        exports.write_all(staging, report, build_date)
-        labels = {t.id: t.label(report_language) for t in report.codebook.themes}
-        pages.write_pages(staging, analyses, labels, report_language, conference.title)
-        warnings = report.warnings
-        timings["total"] = time.perf_counter() - started
-        files = sorted(p for p in staging.iterdir() if p.is_file() and p.name != publishing.STAGING_MARKER)
-        manifest = {
-            "conference": conference.title,
-            "build_date": build_date,
-            "report_language": report_language,
-            "status": report.curation.status,
-            "report_key": report_key,
-            "session_keys": keys,
-            "versions": record["versions"],
-            "inputs": record["inputs"],
-            "outputs": [{"path": p.name, "sha256": file_sha256(p)} for p in files],
-            "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
-            "warnings": warnings,
-        }
-        (staging / MANIFEST_JSON).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                             encoding="utf-8")
-        warnings = warnings + publishing.publish(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    files = sorted(p for p in output.iterdir() if p.is_file() and p.name != publishing.MARKER)
-    return BuildResult(output=output, files=files, timings=timings, warnings=warnings,
-                       executed=[s.id for s in todo])
+
+def _write_manifest(plan: Plan, staging: Path, report, record: dict) -> None:
+    """Write ``manifest.json``: the keys, versions, inputs, every output's hash, the timings and warnings."""
+    files = sorted(p for p in staging.iterdir() if p.is_file() and p.name != publishing.STAGING_MARKER)
+    manifest = {
+        "conference": plan.conference.title,
+        "build_date": plan.build_date,
+        "report_language": plan.report_language,
+        "status": report.curation.status,
+        "report_key": plan.report_key,
+        "session_keys": plan.session_keys,
+        "versions": record["versions"],
+        "inputs": record["inputs"],
+        "outputs": [{"path": p.name, "sha256": file_sha256(p)} for p in files],
+        "timings_seconds": {k: round(v, 2) for k, v in plan.timings.items()},
+        "warnings": report.warnings,
+    }
+    (staging / MANIFEST_JSON).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+
+
+def publish(plan: Plan, staging: Path, warnings: List[str]) -> BuildResult:
+    """Swap the staging folder in as the output (:func:`outcomes.publish.publish`) and say what it holds."""
+    warnings = warnings + publishing.publish(staging, plan.output)
+    files = sorted(p for p in plan.output.iterdir() if p.is_file() and p.name != publishing.MARKER)
+    return BuildResult(output=plan.output, files=files, timings=plan.timings, warnings=warnings,
+                       executed=[s.id for s in plan.todo])

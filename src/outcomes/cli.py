@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sys
+from pathlib import Path
 from typing import Optional
 
 import click
@@ -115,6 +116,33 @@ def build(conference_dir: str, output: Optional[str], jobs: Optional[int], repor
     for path in result.files:
         if path.suffix in (".html", ".pdf") or quiet is False:
             click.echo(printable(str(path)))
+
+
+@main.command()
+@click.argument("conference_dir", type=click.Path(file_okay=False))
+@click.option("--port", "-p", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
+              help="Loopback port to serve the report on (0: any free port).")
+@click.option("--output", "-o", type=click.Path(file_okay=False), default=None,
+              help="Where the preview is built [default: reports/<conference folder name>-preview].")
+@click.option("--report-language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+              help="Language of headings, captions, dates and numbers.")
+def preview(conference_dir: str, port: int, output: Optional[str], report_language: str) -> None:
+    """Build CONFERENCE_DIR's report, serve it on 127.0.0.1, and rebuild it whenever an input changes.
+
+    The open page reloads by itself after each rebuild; a failed build shows its error
+    in the page and here, and the last good report stays. Ctrl-C stops.
+    """
+    from . import preview as previewer
+
+    try:
+        previewer.run(conference_dir, Path(output) if output else None, port=port,
+                      report_language=report_language, say=lambda line: _say(line))
+    except KeyboardInterrupt:
+        _say("preview stopped")
+    except OSError as exc:  # the port is taken, or not ours to use
+        raise _Failure(f"cannot serve on {previewer.HOST}:{port}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
+    except OutcomesError as exc:
+        raise _fail(exc) from None
 
 
 @main.command()

@@ -13,8 +13,9 @@ The rule (the README states it for users):
 A build holds an exclusive lock beside the output (:func:`locked`) from the moment it
 checks the folder to the moment it has published, so two builds never trample each
 other's staging folder. Everything is written to a staging folder beside the output
-and moved in with two renames (:func:`publish`); :func:`recover` undoes the first
-rename when a build was killed between the two.
+(:func:`staged`, which removes it if the build fails) and moved in with two renames
+(:func:`publish`); :func:`recover` undoes the first rename when a build was killed
+between the two.
 """
 
 from __future__ import annotations
@@ -194,6 +195,29 @@ def staging_dir(output: Path) -> Path:
     staging.mkdir(parents=True)
     (staging / STAGING_MARKER).write_text("outcomes staging folder\n", encoding="utf-8")
     return staging
+
+
+@contextmanager
+def staged(output: Path) -> Iterator[Path]:
+    """Create this build's staging folder beside ``output`` (:func:`staging_dir`) and yield it.
+
+    Publishing stays the block's explicit last step: the block calls
+    ``publish(staging, output)``, which moves the folder into place and returns its
+    warnings. Whatever leaves the block without publishing, an exception of any kind
+    (``KeyboardInterrupt`` included) or a block that returns early, removes the
+    staging folder; the published report is untouched. The exception goes on.
+
+    Examples
+    --------
+    >>> with staged(output) as staging:  # doctest: +SKIP
+    ...     (staging / "report.html").write_text(html)
+    ...     warnings = publish(staging, output)
+    """
+    staging = staging_dir(output)
+    try:
+        yield staging
+    finally:  # after publish() the folder has become the output, and there is nothing left to remove
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def failed_dir(output: Path) -> Path:
