@@ -65,3 +65,20 @@ def test_the_annex_shows_real_text_first_then_the_own_gold(tiny_conference):
     alone = aggregate.build(conf, [analysis("T1", []), analysis("T2", [], "fr")], curation.Curation(),
                             evaluation=pd.DataFrame(_accuracy_rows("gold", 260, 0.657)))
     assert "were not on the machine" in sections.ReportView(alone, "en", "2024-10-25").annexes().html
+
+
+def test_numbers_do_not_depend_on_the_order_cells_run_in(tiny_conference):
+    conf = conference.load(tiny_conference)
+    taken = {}
+    rows = [sentence(taken, "T1", "Inspections " + LONG, ["verification"])]
+    report = aggregate.build(conf, [analysis("T1", rows), analysis("T2", [], "fr")], curation.Curation())
+    view = sections.ReportView(report, "en", "2024-10-25")
+    annexes = view.annexes().html
+    themes = view.themes_chapter().html
+    assert view.themes_chapter().html == themes and view.annexes().html == annexes  # a cell run again
+    in_order = sections.ReportView(report, "en", "2024-10-25")
+    in_order.executive_summary()
+    assert in_order.themes_chapter().html == themes
+    first = int(re.search(r'<span class="para-num">(\d+)\.</span>', annexes).group(1))
+    last_of_themes = max(int(n) for n in re.findall(r'<span class="para-num">(\d+)\.</span>', themes))
+    assert first > last_of_themes  # the annexes come after the themes, whichever cell ran first

@@ -26,6 +26,9 @@ from .nlp.textcat import MODEL_WEIGHT
 from .i18n import STRINGS, clock, date, date_range, decimal, language_name, number, percent, text
 
 CHAPTERS = ("summary", "themes", "sessions", "proposals", "participation", "annexes")
+#: The parts of the report in reading order, as the report notebook shows them.
+PARTS = ("title_page", "contents", "executive_summary", "themes_chapter", "sessions_chapter", "proposals_chapter",
+         "participation_chapter", "annexes")
 
 
 class HTMLFragment:
@@ -62,6 +65,42 @@ class ReportView:
         self._paragraph = 0
         self._figure = 0
         self.labels = {t.id: t.label(language) for t in report.codebook.themes}
+        # The whole document is laid out once, in reading order, so that paragraph and figure
+        # numbers belong to the report, not to the order in which a notebook's cells run:
+        # re-running one cell shows the same numbers.
+        self._parts = {name: getattr(self, f"_render_{name}")() for name in PARTS}
+
+    def title_page(self) -> HTMLFragment:
+        """Return the title page."""
+        return self._parts["title_page"]
+
+    def contents(self) -> HTMLFragment:
+        """Return the table of contents."""
+        return self._parts["contents"]
+
+    def executive_summary(self) -> HTMLFragment:
+        """Return chapter 1: key figures, theme prominence, key messages."""
+        return self._parts["executive_summary"]
+
+    def themes_chapter(self) -> HTMLFragment:
+        """Return chapter 2: one section per theme, with where it came up, key statements, proposals."""
+        return self._parts["themes_chapter"]
+
+    def sessions_chapter(self) -> HTMLFragment:
+        """Return chapter 3: one section per session."""
+        return self._parts["sessions_chapter"]
+
+    def proposals_chapter(self) -> HTMLFragment:
+        """Return chapter 4: every proposal and recommendation, grouped by theme."""
+        return self._parts["proposals_chapter"]
+
+    def participation_chapter(self) -> HTMLFragment:
+        """Return chapter 5: speakers, delegations and organisations, words spoken."""
+        return self._parts["participation_chapter"]
+
+    def annexes(self) -> HTMLFragment:
+        """Return the annexes: methodology, provenance, list of sessions, warnings."""
+        return self._parts["annexes"]
 
     # -- helpers ---------------------------------------------------------
     def t(self, key: str, **values) -> str:
@@ -146,7 +185,7 @@ class ReportView:
         return HTMLFragment(html, f"chapter {key}")
 
     # -- chapters --------------------------------------------------------
-    def title_page(self) -> HTMLFragment:
+    def _render_title_page(self) -> HTMLFragment:
         """Return the title page."""
         c = self.report.conference
         cur = self.report.curation
@@ -176,7 +215,7 @@ class ReportView:
 </section>"""
         return HTMLFragment(html, "title page")
 
-    def contents(self) -> HTMLFragment:
+    def _render_contents(self) -> HTMLFragment:
         """Return the table of contents."""
         items = []
         for key in CHAPTERS:
@@ -193,7 +232,7 @@ class ReportView:
         html = f'<nav class="toc" id="contents"><h1>{_e(self.t("contents"))}</h1><ol>{"".join(items)}</ol></nav>'
         return HTMLFragment(html, "contents")
 
-    def executive_summary(self) -> HTMLFragment:
+    def _render_executive_summary(self) -> HTMLFragment:
         """Return chapter 1: key figures, theme prominence, key messages."""
         r = self.report
         f = r.figures
@@ -239,7 +278,7 @@ class ReportView:
                 body.append(self.para(f"<strong>{isolate(row['text'])}</strong>{evidence}", "key-message"))
         return self.chapter("summary", self.t("ch_summary"), body)
 
-    def themes_chapter(self) -> HTMLFragment:
+    def _render_themes_chapter(self) -> HTMLFragment:
         """Return chapter 2: one section per theme, with where it came up, key statements, proposals."""
         r = self.report
         body: List[str] = []
@@ -285,7 +324,7 @@ class ReportView:
             body.append("</section>")
         return self.chapter("themes", self.t("ch_themes"), body)
 
-    def sessions_chapter(self) -> HTMLFragment:
+    def _render_sessions_chapter(self) -> HTMLFragment:
         """Return chapter 3: a summary of each session with its key quotes."""
         r = self.report
         body: List[str] = []
@@ -323,7 +362,7 @@ class ReportView:
             body.append("</section>")
         return self.chapter("sessions", self.t("ch_sessions"), body)
 
-    def proposals_chapter(self) -> HTMLFragment:
+    def _render_proposals_chapter(self) -> HTMLFragment:
         """Return chapter 4: every proposal and recommendation, grouped by theme."""
         r = self.report
         body = [self.para(_e(self.t("proposals_intro")))]
@@ -336,7 +375,7 @@ class ReportView:
                 body.append(self.quote(row))
         return self.chapter("proposals", self.t("ch_proposals"), body)
 
-    def participation_chapter(self) -> HTMLFragment:
+    def _render_participation_chapter(self) -> HTMLFragment:
         """Return chapter 5: speakers, delegations and organisations, words spoken."""
         r = self.report
         body = [self.para(_e(self.t("participation_intro", speakers=self.n(r.figures["speakers"]),
@@ -437,7 +476,7 @@ class ReportView:
                            self.t("support_paragraphs") if interval else self.t("support")],
                           "compact accuracy")
 
-    def annexes(self) -> HTMLFragment:
+    def _render_annexes(self) -> HTMLFragment:
         """Return the annexes: methodology, provenance, list of sessions, warnings."""
         r = self.report
         cb = r.codebook
