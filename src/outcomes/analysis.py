@@ -346,22 +346,3 @@ def analyze(conference: Conference, session: Session, nlp=None, codebook: Option
                    "count": count} for (kind, ident), count in sorted(mentions.items(), key=lambda kv: (kv[0][0], str(kv[0][1])))],
         warnings=[w.replace(absolute, relative) for w in transcript.warnings],
     )
-
-
-def load_or_analyze(conference: Conference, analyses_dir: Optional[str] = None) -> List[SessionAnalysis]:
-    """Return every session's analysis, reading saved ones from ``analyses_dir`` and computing the rest.
-
-    Used by the report notebook so that it also runs on its own in JupyterLab,
-    where no session notebook has run before it.
-    """
-    analyses = []
-    for session in conference.sessions:
-        saved = Path(analyses_dir) / f"{session.id}.json" if analyses_dir else None
-        if saved is not None and saved.is_file():
-            analyses.append(SessionAnalysis.load(saved))
-            continue
-        analysis = analyze(conference, session)
-        if saved is not None:
-            analysis.save(saved)
-        analyses.append(analysis)
-    return analyses

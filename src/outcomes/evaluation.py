@@ -206,25 +206,6 @@ def cache_path(cache_dir: Path, key: str, languages: Sequence[str] = ("en", "fr"
     return Path(cache_dir) / f"evaluation-{key}.json"
 
 
-def for_report(analyses_dir: Optional[str] = None, codebook: str = "default") -> Optional[pd.DataFrame]:
-    """Return the held-out evaluation for the report's annex: saved by the build, else computed."""
-    saved = Path(analyses_dir) / "evaluation.json" if analyses_dir else None
-    if saved is not None and saved.exists():
-        table = pd.read_json(saved, orient="records")
-        if len(table) and "source" not in table:  # saved before real text was measured
-            table = table.rename(columns={"sentences": "items"}).assign(source="gold")
-        return table if len(table) else None
-    if not all(gold_path(language, "test").exists() for language in ("en", "fr")):
-        return None
-    # By hand, the own gold only: the real texts are measured by builds (they may not be on every
-    # machine, and a notebook's stored outputs must not depend on which machine ran it).
-    table = evaluate(("en", "fr"), "test", codebook=codebook)
-    table = table.rename(columns={"sentences": "items"}).assign(source="gold")
-    if saved is not None:
-        table.to_json(saved, orient="records", indent=1)
-    return table
-
-
 def summary(table: pd.DataFrame) -> Dict[str, Dict[str, float]]:
     """Return ``{language: {"macro_f1", "min_f1", "kappa"}}`` from an :func:`evaluate` table."""
     result = {}

@@ -30,7 +30,8 @@ ANALYSIS_CODE: Tuple[str, ...] = (
 #: calibration, evaluation, rendering and the nbconvert template.
 REPORT_CODE: Tuple[str, ...] = (
     "aggregate.py", "calibration.py", "curation.py", "evaluation.py", "exports.py", "figures.py", "gold.py",
-    "i18n.py", "markup.py", "pages.py", "provenance.py", "realtext.py", "render.py", "review.py", "sections.py", "data/calibration.json",
+    "i18n.py", "markup.py", "pages.py", "provenance.py", "realtext.py", "render.py", "reporting.py", "review.py",
+    "sections.py", "data/calibration.json",
     "data/realtext-split.json", "templates",
 )
 

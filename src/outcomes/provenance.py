@@ -10,7 +10,7 @@ import json
 import platform
 from importlib import metadata
 from pathlib import Path
-from typing import List, Optional
+from typing import List
 
 from . import __version__
 from .analysis import SessionAnalysis, file_sha256
@@ -48,11 +48,3 @@ def save(record: dict, folder) -> Path:
     path = Path(folder) / FILE
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
-
-
-def for_report(analyses_dir: Optional[str], conference: Conference, analyses: List[SessionAnalysis]) -> dict:
-    """Return the build's provenance record, or collect it when the notebook runs on its own."""
-    saved = Path(analyses_dir) / FILE if analyses_dir else None
-    if saved is not None and saved.exists():
-        return json.loads(saved.read_text(encoding="utf-8"))
-    return collect(conference, analyses)
