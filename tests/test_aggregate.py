@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from outcomes import aggregate, conference, curation
@@ -92,3 +94,14 @@ def test_curation_file_errors_name_the_file(tmp_path):
     path.write_text("pin: [\n", encoding="utf-8")
     with pytest.raises(curation.CurationError, match="not valid YAML"):
         curation.load(path)
+
+
+def test_an_analysis_of_another_format_is_refused_in_one_line(tmp_path):
+    from outcomes.errors import InputError
+
+    saved = analysis("T1", []).save(tmp_path / "T1.json")
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    data["version"] = 1
+    saved.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match="format 1, not 2"):
+        SessionAnalysis.load(saved)

@@ -11,14 +11,15 @@ import json
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Dict, List, Optional
 
 from .codebook import Codebook
 from .conference import Conference, Session
 
-FORMAT_VERSION = 1
+#: Version of the saved analysis; 2 added each turn's and sentence's affiliation and cue-timed sentence starts.
+FORMAT_VERSION = 2
 
 
 @dataclass
@@ -76,8 +77,21 @@ class SessionAnalysis:
 
     @classmethod
     def load(cls, path) -> "SessionAnalysis":
-        """Read an analysis written by :meth:`save`."""
+        """Read an analysis written by :meth:`save`.
+
+        Raises
+        ------
+        InputError
+            When the file is not an analysis of this format version (written by another
+            version of outcomes): one line naming the file, instead of a TypeError.
+        """
+        from .errors import InputError
+
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+        version = data.get("version") if isinstance(data, dict) else None
+        if version != FORMAT_VERSION or set(data) - {f.name for f in fields(cls)}:
+            raise InputError(f"is a session analysis of format {version!r}, not {FORMAT_VERSION}: it was written by "
+                             "another version of outcomes; build again with --force", path)
         return cls(**data)
 
 
