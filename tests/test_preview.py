@@ -90,3 +90,19 @@ def test_the_server_listens_on_loopback_only(tmp_path):
 def test_a_change_is_described_relative_to_the_conference(tmp_path):
     changes = {(1, str(tmp_path / "transcripts" / "S02.vtt")), (2, str(tmp_path / "curation.yml"))}
     assert preview.describe(changes, tmp_path) == "curation.yml, transcripts/S02.vtt"
+
+
+def test_a_port_in_use_is_one_line_and_status_2(tiny_conference):
+    import socket
+
+    from click.testing import CliRunner
+
+    from outcomes.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["preview", str(tiny_conference), "--port", str(port)])
+    assert result.exit_code == 2
+    assert "cannot serve on 127.0.0.1" in result.output and "Traceback" not in result.output

@@ -190,24 +190,23 @@ def run(conference_dir, output: Optional[Path] = None, *, port: int = 8000, repo
             f"{'nothing changed' if result.up_to_date else 'report rendered'} ({stages}); "
             f"{len(result.warnings)} warning(s)")
 
+    server = serve(state, port)  # the port first: a port in use fails now, not after a whole build
+    actual = server.server_address[1]
     try:
+        say(f"serving http://{HOST}:{actual}/ (loopback only); building the report")
         rebuild("first build")
-        server = serve(state, port)
-        actual = server.server_address[1]
-        say(f"serving http://{HOST}:{actual}/ (loopback only); watching {root} — Ctrl-C to stop")
+        say(f"watching {root} — Ctrl-C to stop")
         if ready:
             ready(actual)
-        try:
-            for changes in watchfiles.watch(root, watch_filter=_watched(root, output), stop_event=stop,
-                                            debounce=200, step=50, rust_timeout=500, yield_on_timeout=False):
-                what = describe(changes, root)
-                say(f"changed: {what}")
-                rebuild(what)
-        finally:
-            server.shutdown()
-            server.server_close()
+        for changes in watchfiles.watch(root, watch_filter=_watched(root, output), stop_event=stop,
+                                        debounce=200, step=50, rust_timeout=500, yield_on_timeout=False):
+            what = describe(changes, root)
+            say(f"changed: {what}")
+            rebuild(what)
     finally:
         kernel.close()
+        server.shutdown()
+        server.server_close()
 
 
 class WarmKernel:
