@@ -132,3 +132,17 @@ def test_a_conference_of_statements_names_every_speaker(statements, tmp_path):
     with open(result.output / "findings.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert {r["speaker"] for r in rows} <= {"Amal Benali", "Claire Dubois", "Pieter van Dijk", UNKNOWN_SPEAKER}
+
+
+@pytest.mark.e2e
+def test_build_quiet_still_says_how_many_warnings_and_where(statements, tmp_path):
+    import subprocess
+    import sys
+
+    outcomes = str(Path(sys.executable).with_name("outcomes"))
+    result = subprocess.run([outcomes, "build", str(statements), "--output", str(tmp_path / "out"), "--no-pdf",
+                             "--quiet", "--build-date", "2024-10-25"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(lines) == 1 and re.search(r"\d+ warnings?: read them in the report's annex", lines[0]), result.stderr
+    assert "manifest.json" in lines[0]
