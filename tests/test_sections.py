@@ -27,11 +27,16 @@ def test_hostile_text_is_escaped_everywhere(tiny_conference):
     assert not re.search(r'href="javascript:', html)
 
 
-def test_paragraphs_are_numbered_through_the_document(tiny_conference):
-    conf = conference.load(tiny_conference)
+def _one_finding_report(tiny_conference):
+    """A report of the tiny conference with one verification finding."""
     taken = {}
     rows = [sentence(taken, "T1", "Inspections " + LONG, ["verification"])]
-    report = aggregate.build(conf, [analysis("T1", rows), analysis("T2", [], "fr")], curation.Curation())
+    return aggregate.build(conference.load(tiny_conference), [analysis("T1", rows), analysis("T2", [], "fr")],
+                           curation.Curation())
+
+
+def test_paragraphs_are_numbered_through_the_document(tiny_conference):
+    report = _one_finding_report(tiny_conference)
     view = sections.ReportView(report, "fr", "2024-10-25")
     html = view.executive_summary().html + view.themes_chapter().html
     numbers = [int(n) for n in re.findall(r'<span class="para-num">(\d+)\.</span>', html)]
@@ -68,10 +73,7 @@ def test_the_annex_shows_real_text_first_then_the_own_gold(tiny_conference):
 
 
 def test_numbers_do_not_depend_on_the_order_cells_run_in(tiny_conference):
-    conf = conference.load(tiny_conference)
-    taken = {}
-    rows = [sentence(taken, "T1", "Inspections " + LONG, ["verification"])]
-    report = aggregate.build(conf, [analysis("T1", rows), analysis("T2", [], "fr")], curation.Curation())
+    report = _one_finding_report(tiny_conference)
     view = sections.ReportView(report, "en", "2024-10-25")
     annexes = view.annexes().html
     themes = view.themes_chapter().html

@@ -242,29 +242,28 @@ def sentences(transcript, nlp):
     sentence's time in seconds (see :func:`sentence_start`), or None.
     """
     limit = min(MAX_DOC_CHARS, nlp.max_length)
-    cue_offsets: Dict[int, List[int]] = {}  # per turn, once: a long captioned turn has thousands of cues
+    offsets: List[int] = []  # the current turn's cue offsets, listed once: a long captioned turn has thousands
+    current = None
     for batch in _batches(_pieces_of(transcript, limit)):
         for doc, (index, offset) in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
             turn = transcript.turns[index]
-            if index not in cue_offsets:
-                cue_offsets = {index: [c[0] for c in getattr(turn, "cues", None) or ()]}
+            if index != current:
+                current, offsets = index, [c[0] for c in turn.cues or ()]
             for sent in doc.sents:
                 if sent.text.strip():
-                    yield index, turn, sent, sentence_start(turn, offset + sent.start_char, cue_offsets[index])
+                    yield index, turn, sent, sentence_start(turn, offset + sent.start_char, offsets)
 
 
-def sentence_start(turn, offset: int, offsets: Optional[List[int]] = None) -> Optional[float]:
+def sentence_start(turn, offset: int, offsets: List[int]) -> Optional[float]:
     """Return the time of the caption cue where the character ``offset`` of ``turn`` lies, else the turn's start.
 
-    Captions keep each cue's time in :attr:`~outcomes.transcripts.model.Turn.cues`: a
-    sentence gets the time at which it began to be said, not that of its paragraph.
-    ``offsets`` are the cues' offsets, when the caller has them already.
+    Captions keep each cue's time in :attr:`~outcomes.transcripts.model.Turn.cues`
+    (``offsets`` lists their character offsets): a sentence gets the time at which it
+    began to be said, not that of its paragraph.
     """
-    cues = getattr(turn, "cues", None)
-    if not cues:
+    if not turn.cues:
         return turn.start
-    index = bisect_right(offsets if offsets is not None else [c[0] for c in cues], offset) - 1
-    return cues[max(index, 0)][1]
+    return turn.cues[max(bisect_right(offsets, offset) - 1, 0)][1]
 
 
 def theme_records(source: str, transcript, nlp):

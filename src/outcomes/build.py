@@ -246,39 +246,31 @@ def _local_kernel_manager():
     return LocalKernelManager
 
 
+def _papermill(source: Path, target: Path, parameters: dict, cwd: Path) -> None:
+    """Execute ``source`` into ``target`` with papermill, its kernel started in ``cwd``."""
+    import papermill as pm
+
+    # Not papermill's cwd=: it chdirs the whole process, which races between our threads.
+    # nbclient starts the kernel in resources' path instead, leaving our cwd alone.
+    pm.execute_notebook(str(source), str(target), parameters=parameters, kernel_name=KERNEL,
+                        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                        extra_arguments=KERNEL_ARGUMENTS, resources={"metadata": {"path": str(cwd)}},
+                        kernel_manager_class=_local_kernel_manager())
+
+
 def _execute(source: Path, target: Path, parameters: dict, cwd: Path, what: str, output: Path,
              session: Optional[str], runner: Optional[Callable[[Path, Path, dict, Path], None]] = None) -> None:
-    import papermill as pm
     from nbclient.exceptions import CellExecutionError
     from papermill.exceptions import PapermillExecutionError
 
-    if runner is not None:
-        try:
-            runner(source, target, parameters, cwd)
-        except CellExecutionError as exc:
-            kept = publishing.failed_dir(output) / target.name
-            shutil.copyfile(target, kept)
-            cell = _failing_cell(kept)
-            raise BuildError(f"{what} failed in cell {cell}: {exc.ename}: {exc.evalue}. The executed notebook, "
-                             f"with the failing cell marked, is {kept}", session=session, cell=cell,
-                             notebook=str(kept)) from exc
-        except OutcomesError:
-            raise
-        except Exception as exc:  # a dead kernel: say so in one line
-            raise BuildError(f"{what} could not run: {type(exc).__name__}: {exc}", session=session) from exc
-        return
     try:
-        # Not papermill's cwd=: it chdirs the whole process, which races between our threads.
-        # nbclient starts the kernel in resources' path instead, leaving our cwd alone.
-        pm.execute_notebook(str(source), str(target), parameters=parameters, kernel_name=KERNEL,
-                            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                            extra_arguments=KERNEL_ARGUMENTS, resources={"metadata": {"path": str(cwd)}},
-                            kernel_manager_class=_local_kernel_manager())
-    except PapermillExecutionError as exc:
+        (runner or _papermill)(source, target, parameters, cwd)
+    except (PapermillExecutionError, CellExecutionError) as exc:  # papermill's, or a warm kernel's
         kept = publishing.failed_dir(output) / target.name
         shutil.copyfile(target, kept)
         cell = _failing_cell(kept)
-        raise BuildError(f"{what} failed in cell {cell if cell is not None else exc.cell_index}: {exc.ename}: "
+        where = cell if cell is not None else getattr(exc, "cell_index", None)
+        raise BuildError(f"{what} failed in cell {where}: {exc.ename}: "
                          f"{exc.evalue}. The executed notebook, with the failing cell marked, is {kept}",
                          session=session, cell=cell, notebook=str(kept)) from exc
     except OutcomesError:

@@ -136,7 +136,7 @@ def preview(conference_dir: str, port: int, output: Optional[str], report_langua
 
     try:
         previewer.run(conference_dir, Path(output) if output else None, port=port,
-                      report_language=report_language, say=lambda line: _say(line))
+                      report_language=report_language, say=_say)
     except KeyboardInterrupt:
         _say("preview stopped")
     except OSError as exc:  # the port is taken, or not ours to use

@@ -17,6 +17,7 @@ from . import yamlfile
 from .errors import ManifestError, shorten
 from .gazetteer import canonical_delegation
 from .transcripts import SpeakerDirectory, Transcript, formats, read
+from .transcripts.normalise import present
 
 MANIFEST = "conference.yml"
 SUPPORTED_LANGUAGES = ("en", "fr")
@@ -241,8 +242,8 @@ def load(conference_dir) -> Conference:
     participants: Dict[str, Optional[str]] = {}
     roles: Dict[str, Optional[str]] = {}
     for person in data.get("participants") or []:
-        participants[person["name"]] = given(person.get("delegation"))
-        roles[person["name"]] = given(person.get("role"))
+        participants[person["name"]] = present(person.get("delegation"))
+        roles[person["name"]] = present(person.get("role"))
     seen: Dict[str, int] = {}
     sessions = [_session(root, document, index, start, end, seen) for index in range(len(data["sessions"]))]
     start, end = _span(start, end, sessions)
@@ -261,18 +262,6 @@ def load(conference_dir) -> Conference:
     if not conference.languages:  # not declared: the languages its sessions are in
         conference.languages = sorted({session.language for session in sessions})
     return conference
-
-
-#: Values a spreadsheet or pandas writes for an empty cell: never a name or a delegation.
-EMPTY_VALUES = {"", "nan", "none", "null", "n/a", "na", "-", "–", "—", "?"}
-
-
-def given(value: Optional[str]) -> Optional[str]:
-    """Return ``value`` stripped, or None when it is missing or an empty cell as exported ("nan", "None", "N/A")."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    return None if text.lower() in EMPTY_VALUES else text
 
 
 def _span(start: Optional[dt.date], end: Optional[dt.date],
@@ -354,10 +343,10 @@ def _session(root: Path, document: yamlfile.Document, index: int, start: Optiona
                             manifest, transcript_line)
     return Session(
         id=entry["id"], title=entry.get("title") or entry["id"], date=date, language=language,
-        transcript=transcript, start=entry.get("start"), end=entry.get("end"), chair=given(entry.get("chair")),
+        transcript=transcript, start=entry.get("start"), end=entry.get("end"), chair=present(entry.get("chair")),
         panellists=list(entry.get("panellists") or []), format=entry.get("format"),
-        speakers={label: name for label, name in (entry.get("speakers") or {}).items() if given(name)},
-        speaker=given(entry.get("speaker")), delegation=given(entry.get("delegation")), entry=entry,
+        speakers={label: name for label, name in (entry.get("speakers") or {}).items() if present(name)},
+        speaker=present(entry.get("speaker")), delegation=present(entry.get("delegation")), entry=entry,
     )
 
 

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import Callable, Optional
 
 HOST = "127.0.0.1"
 STATE_PATH = "/__outcomes_preview__"
@@ -177,7 +177,7 @@ def run(conference_dir, output: Optional[Path] = None, *, port: int = 8000, repo
         started = time.perf_counter()
         try:
             result = build.run(root, output, report_language=report_language, pdf=False, in_process=True,
-                               notebook_runner=kernel.runner())
+                               notebook_runner=kernel.execute)
         except OutcomesError as exc:
             state.failed(str(exc))
             say(f"build failed ({what}): {exc}; the last good report stays")
@@ -222,12 +222,10 @@ class WarmKernel:
         self._manager = None
         self._client = None
 
-    def runner(self):
-        """Return a notebook runner for :func:`outcomes.build.run`: ``(source, target, parameters, cwd) -> None``."""
-        return self.execute
-
     def execute(self, source: Path, target: Path, parameters: dict, cwd: Path) -> None:
         """Execute ``source`` with ``parameters`` on the warm kernel and write it to ``target``.
+
+        The notebook runner of :func:`outcomes.build.run` for the report notebook.
 
         Raises
         ------
@@ -268,8 +266,3 @@ class WarmKernel:
             except Exception:  # the kernel may already be gone; nothing to keep
                 pass
         self._manager = self._client = None
-
-
-def changed_files(changes) -> List[str]:
-    """Return the paths of a watchfiles change set, sorted (for messages and tests)."""
-    return sorted({path for _, path in changes})

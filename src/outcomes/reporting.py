@@ -61,5 +61,4 @@ def _own_gold(conference: Conference) -> Optional[pd.DataFrame]:
     if conference.codebook != "default" or not all(
             evaluation.gold_path(language, "test").exists() for language in ("en", "fr")):
         return None
-    table = evaluation.evaluate(("en", "fr"), "test", codebook=conference.codebook)
-    return table.rename(columns={"sentences": "items"}).assign(source="gold")
+    return evaluation.own_gold(("en", "fr"), conference.codebook)

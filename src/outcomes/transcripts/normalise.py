@@ -304,7 +304,8 @@ class SpeakerDirectory:
         """Return the canonical participant (or the session's one speaker) ``label`` refers to, or None."""
         if label in self.aliases:
             return self.aliases[label]
-        alias = self._alias_keys().get(_alias_key(label))  # "Speaker 1" for "SPEAKER 1", "speaker_1"
+        folded = _alias_key(label)  # "Speaker 1" for "SPEAKER_01", "speaker-1"
+        alias = next((name for written, name in self.aliases.items() if _alias_key(written) == folded), None)
         if alias is not None:
             return alias
         listed = self._listed(label)
@@ -314,14 +315,6 @@ class SpeakerDirectory:
             if key and (key == own or key == own[-1:]):  # "GRACE MWANGI", "Mwangi"
                 return single.name
         return listed
-
-    def _alias_keys(self) -> Dict[str, str]:
-        """Return the aliases keyed without case, spaces, underscores or hyphens (built once)."""
-        keys = self.__dict__.get("_alias_index")
-        if keys is None or len(keys) != len(self.aliases):
-            keys = {_alias_key(written): name for written, name in self.aliases.items()}
-            self.__dict__["_alias_index"] = keys
-        return keys
 
     def _listed(self, label: str) -> Optional[str]:
         """Return the participant ``label`` refers to, or None."""
@@ -524,8 +517,8 @@ class RawTurn:
 
 
 #: A cue that ends with a title ("Mme", "Mr.", "Dr") leaves its name to the next cue.
-_ENDS_WITH_TITLE = re.compile(r"(?:^|\s)(?:mr|mrs|ms|dr|prof|m|mme|mlle|pr|h\.e|s\.e|sir|dame|ambassador|ambassadeur|"
-                              r"ambassadrice|madame|monsieur|mister|miss)\.?\s*$", re.I)
+_TITLES = sorted(_HONORIFICS | {"madame", "monsieur", "mister"})
+_ENDS_WITH_TITLE = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, _TITLES)) + r")\.?\s*$", re.I)
 
 
 def caption_turn(body: str, line: int, start: float, end: float, directory: Optional[SpeakerDirectory],
