@@ -67,7 +67,9 @@ def test_findings_one_row_per_theme_and_curation_applies(tiny):
     assert any("session T2: no sentences" in w for w in report.warnings)
 
 
-def test_key_statements_spread_across_speakers(tiny):
+def test_key_statements_spread_across_speakers(tiny, monkeypatch):
+    # the spread is the point here, not the shipped operating point
+    monkeypatch.setattr(aggregate.calibration, "key_threshold", lambda language, theme: 0.5)
     taken = {}
     same = [sentence(taken, "T1", f"Point {i} " + LONG, ["verification"], speaker="Pieter van Dijk", turn=i)
             for i in range(5)]
@@ -78,7 +80,8 @@ def test_key_statements_spread_across_speakers(tiny):
     assert "Claire Dubois" in set(chosen["speaker"])
 
 
-def test_without_curation_key_messages_are_the_strongest_findings(tiny):
+def test_without_curation_key_messages_are_the_strongest_findings(tiny, monkeypatch):
+    monkeypatch.setattr(aggregate.calibration, "key_threshold", lambda language, theme: 0.5)
     taken = {}
     s1 = sentence(taken, "T1", "Inspections " + LONG, ["verification"])
     report = aggregate.build(tiny, [analysis("T1", [s1]), analysis("T2", [], "fr")], curation.Curation())

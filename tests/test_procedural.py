@@ -40,7 +40,8 @@ def _finding(id_, text, score, procedural, proposal=None):
             "language": "en"}
 
 
-def test_a_procedural_finding_is_not_a_key_statement_unless_pinned():
+def test_a_procedural_finding_is_not_a_key_statement_unless_pinned(monkeypatch):
+    monkeypatch.setattr(aggregate.calibration, "key_threshold", lambda language, theme: 0.5)
     findings = pd.DataFrame([_finding("f1", "I invite the representative ...", 0.99, True),
                              _finding("f2", "Inspections need validated tools ...", 0.97, False)])
     chosen = aggregate._key_statements(findings, "verification", pinned=[])

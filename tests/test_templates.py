@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from outcomes import aggregate, conference, curation, sections
+from outcomes import aggregate, conference, curation, i18n, sections
 from test_aggregate import LONG, analysis, sentence
 
 SCRIPT = '<script>alert("x")</script>'
@@ -115,3 +115,13 @@ def test_chapters_render_without_any_python_markup(tiny_conference, language):
     view = sections.ReportView(_report(tiny_conference), language, "2024-10-25")
     data = view._proposals_chapter()
     assert "<" not in repr(data)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_theme_without_key_statements_says_why(tiny_conference, language, monkeypatch):
+    monkeypatch.setattr(aggregate.calibration, "key_threshold", lambda lang, theme: float("inf"))
+    report = _report(tiny_conference)
+    assert all(frame.empty for frame in report.key_statements.values())
+    html = sections.ReportView(report, language, "2024-10-25").themes_chapter().html
+    expected = {"en": "reaches the precision required of a key statement", "fr": "la précision exigée"}[language]
+    assert expected in i18n.text(language, "no_key_statements") and html.count(expected) == 4

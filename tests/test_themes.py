@@ -155,3 +155,16 @@ def test_a_theme_may_have_its_own_threshold(tmp_path):
     book = codebook.load(custom)
     assert book.threshold_of("verification") == 0.95
     assert book.threshold_of("capacity_building") == codebook.load().threshold_of("capacity_building")
+
+
+def test_a_strong_term_needs_the_anchors_where_the_codebook_says_so(tmp_path, blank_en):
+    # chemical terrorism is a conjunction: a State's chemical attack has no non-State actor in view
+    assert "chemical_terrorism" not in _themes(blank_en, "The regime's chemical attack killed dozens.")[0]
+    text = codebook.default_path().read_text(encoding="utf-8")
+    custom = tmp_path / "codebook.yml"
+    custom.write_text(text.replace("    strong_in_view: false\n", "", 1), encoding="utf-8")
+    assert codebook.load(custom).themes[1].strong_in_view
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("outcomes_themes", config={"codebook": str(custom)})
+    assert "chemical_terrorism" in _themes(nlp, "The regime's chemical attack killed dozens.")[0]

@@ -49,6 +49,7 @@ SCHEMA = {
                     "description": dict(_TEXTS, type=["object", "null"]),
                     "context": {"type": "integer", "minimum": 0, "maximum": 50},
                     "threshold": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                    "strong_in_view": {"type": "boolean"},
                 },
                 "patternProperties": {
                     # a language ("id" is two letters too, and is not one)
@@ -96,6 +97,8 @@ class Theme:
     requires: Dict[str, Dict[str, Tuple[str, ...]]] = field(default_factory=dict)
     context: int = DEFAULT_CONTEXT
     threshold: Optional[float] = None  # the codebook's threshold when None
+    # whether a strong term puts the theme's subject in view without its anchor groups
+    strong_in_view: bool = True
 
     def label(self, language: str) -> str:
         """Return the theme's label in ``language`` (English when missing)."""
@@ -195,7 +198,7 @@ def _theme(entry: dict, weights: Dict[str, float], document: yamlfile.Document, 
     exclude: Dict[str, Tuple[str, ...]] = {}
     requires: Dict[str, Dict[str, Tuple[str, ...]]] = {}
     for key, value in entry.items():
-        if key in ("id", "label", "description", "context", "threshold"):
+        if key in ("id", "label", "description", "context", "threshold", "strong_in_view"):
             continue
         if key.startswith(EXCLUDE_PREFIX):
             exclude[key[len(EXCLUDE_PREFIX):]] = tuple(w.lower() for w in value or [])
@@ -215,7 +218,8 @@ def _theme(entry: dict, weights: Dict[str, float], document: yamlfile.Document, 
                             "medium or weak terms", document.path, document.line(["themes", index]))
     return Theme(theme_id, dict(entry["label"]), dict(entry.get("description") or {}), terms, exclude,
                  requires, int(entry.get("context", DEFAULT_CONTEXT)),
-                 float(entry["threshold"]) if "threshold" in entry else None)
+                 float(entry["threshold"]) if "threshold" in entry else None,
+                 bool(entry.get("strong_in_view", True)))
 
 
 def _explain(error, data: dict) -> Optional[str]:
@@ -234,5 +238,5 @@ def _explain(error, data: dict) -> Optional[str]:
             return (f"theme {shorten(data['themes'][path[1]].get('id'))}, language {shorten(path[2])}: "
                     f"unknown tier {shorten(extra)} (use {', '.join(TIERS)})")
         return (f"{where}: unknown key {shorten(extra)} (a theme has id, label, description, a language code "
-                f"such as en or fr, context, {REQUIRES_PREFIX}<language> and {EXCLUDE_PREFIX}<language>)")
+                f"such as en or fr, context, threshold, strong_in_view, {REQUIRES_PREFIX}<language> and {EXCLUDE_PREFIX}<language>)")
     return None

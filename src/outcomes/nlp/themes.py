@@ -135,6 +135,7 @@ class ThemeTagger:
         self._terms = _Lexicon(self._make_doc)  # payload: (theme id, Term)
         self._anchors = _Lexicon(self._make_doc)  # payload: (theme id, group name)
         self._requires: Dict[str, Tuple[str, ...]] = {}
+        self._strong_in_view: Set[str] = set()  # themes whose strong terms need no anchors
         self._context: Dict[str, int] = {}
         self._exclude: Dict[str, Optional[re.Pattern]] = {}
         for theme in codebook.themes:
@@ -144,6 +145,8 @@ class ThemeTagger:
             for group, anchors in groups.items():
                 for anchor in anchors:
                     self._anchors.add(anchor, (theme.id, group))
+            if theme.strong_in_view:
+                self._strong_in_view.add(theme.id)
             if groups:
                 self._requires[theme.id] = tuple(groups)
                 self._context[theme.id] = theme.context
@@ -227,7 +230,7 @@ class ThemeTagger:
                         cue_dicts.append({"theme": theme, "term": "classifier", "tier": "model", "text": f"p={p:.2f}"})
             # a strong cue is specific to its theme ("challenge inspection"), and so is a confident
             # classifier (it has learnt the theme's own vocabulary): either puts the subject in view
-            gated[index] -= {c.theme for c in kept if c.tier == "strong"}
+            gated[index] -= {c.theme for c in kept if c.tier == "strong" and c.theme in self._strong_in_view}
             if probabilities is not None:
                 gated[index] -= {t for t, p in probabilities[index].items() if p >= self.model_bypass}
             if gated[index]:  # the theme's subject is not in view: none of its evidence counts here
