@@ -111,7 +111,8 @@ def test_json_and_sessions_exports(published):
 def test_findings_csv_has_the_documented_columns(published):
     with open(published / build.FINDINGS_CSV, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["id", "session", "speaker", "delegation", "start", "theme", "score", "confidence", "text"]
+    assert list(rows[0]) == ["id", "session", "speaker", "delegation", "start", "theme", "subtopic", "score",
+                            "confidence", "text"]
     assert len(rows) > 300
     assert {r["theme"] for r in rows} == set(THEMES)
     assert {r["session"] for r in rows} == {f"S{i:02d}" for i in range(1, 11)}

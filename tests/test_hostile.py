@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import outside_explorer
 import yaml
 
 from outcomes import build, exports
@@ -166,6 +167,7 @@ def test_build_succeeds(published):
 
 
 def test_no_payload_is_markup_in_the_html(html):
+    html = outside_explorer(html)  # its two scripts are its own, and checked there
     assert "<script" not in html.lower()
     assert "<img src=x" not in html
     assert "<iframe" not in html
@@ -177,9 +179,9 @@ def test_no_payload_is_markup_in_the_html(html):
     assert "<b>Rahmouni" not in html
 
 
-def test_no_payload_is_markup_in_any_page(pages):
+def test_no_payload_is_markup_in_any_page(pages, published):
     for name, page in pages.items():
-        tags = {tag for tag, _ in page.tags}
+        tags = {tag for tag, _ in _parse(outside_explorer((published / name).read_text(encoding="utf-8"))).tags}
         assert not tags & {"script", "iframe", "object", "embed", "frame", "base"}, name
         for tag, attrs in page.tags:
             assert not any(key.startswith("on") for key in attrs), (name, tag, attrs)
@@ -297,7 +299,8 @@ def test_json_export_keeps_formulas_verbatim(published):
 
 def test_a_bidi_override_in_a_name_reorders_nothing_around_it(published):
     for name in (build.REPORT_HTML, "sessions/H4.html"):
-        runs = _runs((published / name).read_text(encoding="utf-8"))
+        # the explorer (its JSON data is for its script, not text) is left out; its rows isolate names in <bdi>
+        runs = _runs(outside_explorer((published / name).read_text(encoding="utf-8")))
         assert any(text == OVERRIDE_SPEAKER and depth >= 1 for text, depth, _ in runs), name
         for text, depth, _ in runs:
             if any(c in BIDI for c in text):

@@ -17,9 +17,9 @@ from test_build import files_of
 from outcomes import build, publish, render
 from outcomes.conference import load as load_conference
 
-STAGES = ["plan", "analyse", "run_session_notebooks", "evaluation", "provenance", "run_report_notebook",
-          "export", "publish"]
-TIMINGS = ["check", "analyses", "sessions", "evaluation", "report", "html", "pdf", "total"]
+STAGES = ["plan", "analyse", "run_session_notebooks", "evaluation", "provenance", "aggregate_stage",
+          "run_report_notebook", "export", "publish"]
+TIMINGS = ["check", "analyses", "sessions", "evaluation", "aggregate", "report", "html", "pdf", "total"]
 
 
 def _plan(conference_dir, output, said, **changes):

@@ -6,6 +6,7 @@ import dataclasses
 import re
 
 import pytest
+from conftest import outside_explorer
 
 from outcomes import aggregate, conference, curation, i18n, sections
 from test_aggregate import LONG, analysis, sentence
@@ -41,7 +42,7 @@ def test_every_part_has_a_template_in_the_nbconvert_template_folder():
 def test_templates_autoescape_input_text(tiny_conference):
     view = sections.ReportView(_report(tiny_conference, speaker=SCRIPT, text=f"Inspections {SCRIPT}"), "en",
                                "2024-10-25")
-    html = _html(view)
+    html = outside_explorer(_html(view))
     assert "<script" not in html
     assert "<bdi>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</bdi>" in html
 
@@ -75,8 +76,10 @@ def test_a_chapter_can_be_overridden_from_a_rapporteurs_folder(tiny_conference, 
     shipped = sections.ReportView(report, "en", "2024-10-25")
     mine = sections.ReportView(report, "en", "2024-10-25", templates=[tmp_path])
     html = mine.proposals_chapter().html
-    assert html.startswith('<section class="chapter" id="ch-proposals"><h1>Our proposals</h1><p id="f-T1-')
-    assert html.rindex('class="para quote"') < html.index('class="para "') and html.count('class="para "') == 1
+    # the quotes, in full or (already quoted in the themes chapter) as a reference to their paragraph
+    assert html.startswith('<section class="chapter" id="ch-proposals"><h1>Our proposals</h1><p ')
+    quotes = [html.rindex(c) for c in ('class="para quote"', 'class="xref"') if c in html]
+    assert quotes and max(quotes) < html.index('class="para "') and html.count('class="para "') == 1
     assert html != shipped.proposals_chapter().html
     # every other part comes from the package, unchanged
     for part in sections.PARTS:

@@ -11,7 +11,7 @@ from typing import Dict, List, Optional
 
 import pandas as pd
 
-from . import calibration
+from . import calibration, points, subtopics
 from .analysis import SessionAnalysis
 from .codebook import Codebook
 from .codebook import load as load_codebook
@@ -26,8 +26,20 @@ QUOTE_WORDS = (10, 70)
 #: Key statements shown per theme, and at most this many from one speaker.
 KEY_STATEMENTS = 6
 PER_SPEAKER = 2
+#: Maximal marginal relevance: how much a key statement's confidence counts against its likeness to
+#: those already chosen (same speaker, delegation, session or sub-topic; see :func:`_likeness`).
+RELEVANCE = 0.6
+#: A session's main themes are those with at least this many findings in it (also the cut of
+#: "sessions where the theme came up" in the prominence table).
+MAIN_THEME_FINDINGS = 3
+#: Quotes shown per session, one per speaker at most.
+SESSION_QUOTES = 3
+#: Recommendations shown per theme in its chapter and in the recommendations chapter; the rest are in
+#: the findings explorer and the exports.
+THEME_PROPOSALS = 8
 
-FINDING_COLUMNS = ["id", "session", "speaker", "delegation", "start", "theme", "score", "confidence", "text"]
+FINDING_COLUMNS = ["id", "session", "speaker", "delegation", "start", "theme", "subtopic", "score", "confidence",
+                   "text"]
 
 
 @dataclass
@@ -48,6 +60,12 @@ class Report:
     mentions: pd.DataFrame
     key_statements: Dict[str, pd.DataFrame]
     proposals: pd.DataFrame
+    subtopics: pd.DataFrame  # per theme, its points (outcomes.subtopics), hidden ones included
+    positions: pd.DataFrame  # per theme and delegation: findings, words, most representative statement
+    differences: pd.DataFrame  # per theme, opposed statements on one sub-topic
+    session_quotes: pd.DataFrame  # per session, the quotes its summary shows
+    shown_proposals: pd.DataFrame  # per theme, the recommendations its chapters show (the rest: explorer, exports)
+    drafted: pd.DataFrame  # per theme, the facts of the executive summary drafted when none is curated
     figures: Dict[str, int]
     provenance: pd.DataFrame
     pipelines: pd.DataFrame
@@ -122,13 +140,27 @@ def _findings(sentences: pd.DataFrame, curation: Curation) -> pd.DataFrame:
     return frame.sort_values(["session", "turn", "line", "id", "theme"], kind="mergesort").reset_index(drop=True)
 
 
+def _likeness(a, b) -> float:
+    """Return how alike two findings are as key statements: who said them, where, on which point."""
+    def same(field: str) -> bool:
+        value = getattr(a, field, None)
+        return isinstance(value, str) and value == getattr(b, field, None)
+
+    return 0.4 * same("speaker") + 0.2 * same("delegation") + 0.15 * same("session") + 0.25 * same("subtopic")
+
+
 def _key_statements(findings: pd.DataFrame, theme: str, pinned: List[str]) -> pd.DataFrame:
-    """Choose a theme's key statements: pinned ones first, then the strongest, spread across speakers.
+    """Choose a theme's key statements: pinned ones first, then by maximal marginal relevance.
 
     Only a finding at or above its language's operating point for the theme (see
-    :mod:`outcomes.calibration`) may be chosen; the rapporteur may pin any finding.
+    :mod:`outcomes.calibration`) may be chosen; the rapporteur may pin any finding. Among
+    those, each next statement is the one whose confidence, less its likeness to those
+    already chosen (:func:`_likeness`), is highest: speakers, delegations, sessions and
+    sub-topics are spread. No speaker gives more than :data:`PER_SPEAKER`.
     """
     pool = findings[findings["theme"] == theme]
+    if "subtopic" not in pool:
+        pool = pool.assign(subtopic=None)
     chosen = pool[pool["id"].isin(pinned)]
     # giving the floor, thanks, the agenda: never a key statement unless the rapporteur pins it
     candidates = pool[~pool["id"].isin(pinned) & pool["words"].between(*QUOTE_WORDS) & ~pool["procedural"]
@@ -136,17 +168,28 @@ def _key_statements(findings: pd.DataFrame, theme: str, pinned: List[str]) -> pd
     # strongest first; among equals, more distinct cues, then spoken order (deterministic)
     candidates = candidates.sort_values(["score", "n_cues", "session", "turn", "id"],
                                         ascending=[False, False, True, True, True], kind="mergesort")
+    rows = list(candidates.itertuples(index=False))
+    taken = list(chosen.itertuples(index=False))
     per_speaker: Dict[str, int] = chosen["speaker"].value_counts().to_dict()
     picked = []
-    for row in candidates.itertuples(index=False):
-        if len(chosen) + len(picked) >= KEY_STATEMENTS:
+    while rows and len(taken) < KEY_STATEMENTS:
+        best, best_value = None, None
+        for index, row in enumerate(rows):
+            if per_speaker.get(row.speaker, 0) >= PER_SPEAKER:
+                continue
+            confidence = getattr(row, "confidence", None)
+            relevance = confidence if confidence is not None and confidence == confidence else row.score  # NaN: none
+            value = RELEVANCE * relevance - (1 - RELEVANCE) * max((_likeness(row, t) for t in taken), default=0.0)
+            if best_value is None or value > best_value:
+                best, best_value = index, value
+        if best is None:
             break
-        if per_speaker.get(row.speaker, 0) >= PER_SPEAKER:
-            continue
-        per_speaker[row.speaker] = per_speaker.get(row.speaker, 0) + 1
+        row = rows.pop(best)
+        taken.append(row)
         picked.append(row.id)
-    result = pd.concat([chosen, pool[pool["id"].isin(picked)]])
-    return result.drop_duplicates("id").sort_values(["session", "turn", "id"], kind="mergesort").reset_index(drop=True)
+        per_speaker[row.speaker] = per_speaker.get(row.speaker, 0) + 1
+    ordered = pool[pool["id"].isin(picked)].set_index("id").loc[picked].reset_index()[list(pool.columns)]
+    return pd.concat([chosen, ordered]).drop_duplicates("id").reset_index(drop=True)
 
 
 def _confident(pool: pd.DataFrame, theme: str) -> pd.Series:
@@ -185,6 +228,7 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
     themes = codebook.ids
     sentences = _sentence_rows(analyses)
     findings = _findings(sentences, curation)
+    subtopic_table = _subtopics(findings, themes, curation)
 
     # sessions x themes
     counts = findings.groupby(["session", "theme"]).size().unstack(fill_value=0) if len(findings) else pd.DataFrame()
@@ -196,7 +240,7 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
     prominence = pd.DataFrame({
         "theme": themes,
         "findings": [int((findings["theme"] == t).sum()) for t in themes],
-        "sessions": [int((session_themes[t] >= 3).sum()) for t in themes],
+        "sessions": [int((session_themes[t] >= MAIN_THEME_FINDINGS).sum()) for t in themes],
         "speakers": [int(findings.loc[findings["theme"] == t, "speaker"].nunique()) for t in themes],
         "proposals": [int(((findings["theme"] == t) & findings["proposal"].notna() & ~findings["procedural"]).sum())
                       for t in themes],
@@ -253,12 +297,20 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
                     .agg(mentions=("count", "sum"), sessions=("session", "nunique")).reset_index()
                     .sort_values(["mentions", "name"], ascending=[False, True], kind="mergesort").reset_index(drop=True))
 
-    key_statements = {t: _key_statements(findings, t, curation.pin) for t in themes}
+    # a finding the rapporteur summarised (rewrite) is shown, like a pinned one: its summary line is there
+    shown_first = list(dict.fromkeys([*curation.pin, *curation.rewrite]))
+    key_statements = {t: _key_statements(findings, t, shown_first) for t in themes}
+    positions = points.positions(findings, themes)
+    differences = points.differences(findings, subtopic_table[~subtopic_table["hidden"]])
+    session_quotes = _session_quotes(findings)
     order = {t: i for i, t in enumerate(themes)}
     # a rule 37 invitation or "I invite the next speaker" is procedure, not a recommendation
     proposals = findings[findings["proposal"].notna() & ~findings["procedural"]].copy()
     proposals["theme_order"] = proposals["theme"].map(order)
     proposals = proposals.sort_values(["theme_order", "session", "turn", "id"], kind="mergesort").reset_index(drop=True)
+
+    shown_proposals = _shown_proposals(proposals, themes)
+    drafted = _drafted(findings, session_themes, subtopic_table, shown_proposals, themes)
 
     figures = {
         "sessions": len(analyses),
@@ -296,9 +348,90 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
     return Report(conference=conference, codebook=codebook, curation=curation, analyses=analyses,
                   sentences=sentences, findings=findings, sessions=sessions, session_themes=session_themes,
                   prominence=prominence, speakers=speakers, delegations=delegations, mentions=mentions,
-                  key_statements=key_statements, proposals=proposals, figures=figures, provenance=provenance_table,
+                  key_statements=key_statements, proposals=proposals, subtopics=subtopic_table, positions=positions,
+                  differences=differences, session_quotes=session_quotes,
+                  shown_proposals=shown_proposals, drafted=drafted, figures=figures, provenance=provenance_table,
                   pipelines=pipelines, warnings=warnings, evaluation=evaluation, versions=record["versions"],
                   unattributed=unattributed)
+
+
+SUBTOPIC_COLUMNS = ["theme", "key", "label", "findings", "quotes", "sessions", "speakers", "delegations", "renamed",
+                    "hidden"]
+
+
+def _subtopics(findings: pd.DataFrame, themes: List[str], curation: Curation) -> pd.DataFrame:
+    """Group each theme's findings into sub-topics, apply the rapporteur's edits, and tag each finding.
+
+    Adds the ``subtopic`` column (its sub-topic's key, or None) to ``findings`` in place.
+    """
+    made = [s for theme in themes for s in subtopics.group(findings, theme)]
+    made = subtopics.apply_edits(made, curation.subtopics)
+    where = {(finding, s.theme): s.key for s in made for finding in s.findings}
+    findings["subtopic"] = [where.get((i, t)) for i, t in zip(findings["id"], findings["theme"])]
+    return pd.DataFrame([s.as_dict() for s in made], columns=SUBTOPIC_COLUMNS)
+
+
+def _session_quotes(findings: pd.DataFrame) -> pd.DataFrame:
+    """Return the quotes of each session's summary: its strongest quotable findings, one per speaker.
+
+    Columns: ``session, id`` in spoken order within a session.
+    """
+    rows = []
+    quotable = findings[findings["words"].between(*QUOTE_WORDS) & ~findings["procedural"]]
+    ranked = quotable.sort_values(["session", "score", "n_cues", "turn", "id"],
+                                  ascending=[True, False, False, True, True], kind="mergesort").drop_duplicates("id")
+    for session, said in ranked.groupby("session", sort=True):
+        chosen = said.drop_duplicates("speaker").head(SESSION_QUOTES)
+        for row in chosen.sort_values(["turn", "id"], kind="mergesort").itertuples():
+            rows.append({"session": session, "id": row.id})
+    return pd.DataFrame(rows, columns=["session", "id"])
+
+
+def _shown_proposals(proposals: pd.DataFrame, themes: List[str]) -> pd.DataFrame:
+    """Return the recommendations each theme's chapters show: the most confident, one per speaker first.
+
+    At most :data:`THEME_PROPOSALS` per theme, in spoken order. Columns: ``theme, id``.
+    """
+    rows = []
+    for theme in themes:
+        mine = proposals[proposals["theme"] == theme].copy()
+        mine["weight"] = mine["confidence"].fillna(mine["score"])
+        mine["repeat"] = mine.groupby("speaker").cumcount()  # a speaker's second recommendation comes later
+        ranked = mine.sort_values(["repeat", "weight", "session", "turn", "id"],
+                                  ascending=[True, False, True, True, True], kind="mergesort")
+        chosen = ranked.head(THEME_PROPOSALS).sort_values(["session", "turn", "id"], kind="mergesort")
+        rows += [{"theme": theme, "id": i} for i in chosen["id"]]
+    return pd.DataFrame(rows, columns=["theme", "id"])
+
+
+#: The drafted summary names this many sub-topics and recommendations per theme.
+DRAFT_SUBTOPICS = 3
+DRAFT_PROPOSALS = 2
+
+
+def _drafted(findings: pd.DataFrame, session_themes: pd.DataFrame, subtopic_table: pd.DataFrame,
+             shown_proposals: pd.DataFrame, themes: List[str]) -> pd.DataFrame:
+    """Return, per theme, the facts an executive summary drafted from the data states.
+
+    Columns: ``theme, findings, sessions`` (where it came up substantively), ``speakers, delegations,
+    subtopics`` (keys of its largest visible sub-topics), ``proposals`` (ids of shown recommendations).
+    """
+    rows = []
+    for theme in themes:
+        mine = findings[findings["theme"] == theme]
+        visible = subtopic_table[(subtopic_table["theme"] == theme) & ~subtopic_table["hidden"].astype(bool)
+                                 & (subtopic_table["findings"].map(len) >= subtopics.SHOWN_MIN_FINDINGS)]
+        top = visible.assign(size=visible["findings"].map(len)).sort_values(
+            ["size", "key"], ascending=[False, True], kind="mergesort")
+        rows.append({
+            "theme": theme, "findings": int(mine["id"].nunique()),
+            "sessions": [s for s in session_themes.index if session_themes.at[s, theme] >= MAIN_THEME_FINDINGS],
+            "speakers": int(mine["speaker"].nunique()),
+            "delegations": int(mine["delegation"].replace("", None).dropna().nunique()),
+            "subtopics": top["key"].head(DRAFT_SUBTOPICS).tolist(),
+            "proposals": shown_proposals[shown_proposals["theme"] == theme]["id"].head(DRAFT_PROPOSALS).tolist()})
+    return pd.DataFrame(rows, columns=["theme", "findings", "sessions", "speakers", "delegations", "subtopics",
+                                       "proposals"])
 
 
 def cooccurrence(report: Report) -> pd.DataFrame:
@@ -325,13 +458,14 @@ def findings_records(report: Report) -> list:
     """Return the findings export (``findings.json``): one object per finding and theme, with its cues."""
     cues = {row.id: row.cues for row in report.sentences.itertuples()}
     records = []
-    for row in report.findings.to_dict("records"):
+    for row, subtopic in zip(report.findings.to_dict("records"), subtopic_labels(report)):
         row = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}  # NaN -> null
         records.append({
             "id": row["id"], "session": row["session"], "session_title": row["session_title"], "date": row["date"],
             "language": row["language"], "speaker": row["speaker"], "delegation": row["delegation"],
             "start": row["start"],
-            "line": int(row["line"]), "turn": int(row["turn"]), "theme": row["theme"], "score": row["score"],
+            "line": int(row["line"]), "turn": int(row["turn"]), "theme": row["theme"], "subtopic": subtopic,
+            "score": row["score"],
             "confidence": row["confidence"],
             "proposal": row["proposal"], "summary": row["summary"] or None, "text": row["text"],
             "cues": [c for c in cues.get(row["id"], []) if c["theme"] == row["theme"]],
@@ -341,5 +475,14 @@ def findings_records(report: Report) -> list:
 
 def findings_table(report: Report) -> pd.DataFrame:
     """Return the findings export (``findings.csv``): one row per finding and theme."""
-    return report.findings[FINDING_COLUMNS].copy()
+    table = report.findings.copy()
+    table["subtopic"] = subtopic_labels(report)
+    return table[FINDING_COLUMNS]
+
+
+def subtopic_labels(report: Report) -> List[Optional[str]]:
+    """Return each finding's sub-topic label (None where it is in no sub-topic, or in a hidden one)."""
+    shown = report.subtopics[~report.subtopics["hidden"].astype(bool)]
+    label = {(t, k): lab for t, k, lab in zip(shown["theme"], shown["key"], shown["label"])}
+    return [label.get((t, k)) for t, k in zip(report.findings["theme"], report.findings["subtopic"])]
 

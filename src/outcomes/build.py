@@ -15,13 +15,16 @@ folder) and records its time under its own key of ``BuildResult.timings``:
    with papermill for each changed session, in parallel, handing it its analysis;
    unchanged sessions come from the cache;
 4. :func:`evaluation` and :func:`provenance` (``evaluation``): the held-out accuracy
-   and the provenance record, written beside the analyses before the report runs;
-5. :func:`run_report_notebook` (``report``): execute ``notebooks/report.ipynb`` once
-   over all analyses;
-6. :func:`export` (``html``, ``pdf``): export it with nbconvert to HTML and PDF, and
+   and the provenance record, written beside the analyses;
+5. :func:`aggregate_stage` (``aggregate``): compute the report once, and save it as
+   ``analyses/report.json`` (:mod:`outcomes.model`);
+6. :func:`run_report_notebook` (``report``): execute ``notebooks/report.ipynb``, which
+   loads that model and displays it;
+7. :func:`export` (``html``, ``pdf``): export it with nbconvert to HTML and PDF, and
    write the transcript pages, ``findings.csv``, ``findings.json``, ``sessions.csv``
-   and ``manifest.json`` (which records the timings, ``total`` included);
-7. :func:`publish`: everything was written to a staging folder beside the output
+   and ``manifest.json`` (which records the timings, ``total`` included), all from the
+   same model;
+8. :func:`publish`: everything was written to a staging folder beside the output
    (:func:`outcomes.publish.staged`), which replaces the published folder only when
    the whole build succeeded. A failed build leaves the last good report in place.
    Which folders may be published to, and the lock that keeps two builds apart, are
@@ -30,6 +33,7 @@ folder) and records its time under its own key of ``BuildResult.timings``:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -45,7 +49,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
-from . import exports
+from . import exports, model
 from . import publish as publishing
 from .analysis import SessionAnalysis, file_sha256
 from .conference import Conference, Session
@@ -422,8 +426,9 @@ def _build(conference: Conference, output: Path, warnings: List[str], **settings
         run_session_notebooks(planned, staging)
         evaluation(planned, staging)
         analyses, record = provenance(planned, staging)
+        report = aggregate_stage(planned, staging, analyses, record)
         report_notebook = run_report_notebook(planned, staging)
-        warnings = export(planned, staging, report_notebook, analyses, record)
+        warnings = export(planned, staging, report_notebook, report)
         return publish(planned, staging, warnings)
 
 
@@ -651,26 +656,46 @@ def run_report_notebook(plan: Plan, staging: Path) -> Path:
     return report_notebook
 
 
-def export(plan: Plan, staging: Path, report_notebook: Path, analyses: List[SessionAnalysis],
-           record: dict) -> List[str]:
+def aggregate_stage(plan: Plan, staging: Path, analyses: List[SessionAnalysis], record: dict):
+    """Compute the report once and save it as ``analyses/report.json`` (:mod:`outcomes.model`).
+
+    The report notebook loads it; the exports and transcript pages are written from the
+    returned object. Timed as ``aggregate``.
+
+    Returns
+    -------
+    Report
+    """
+    from . import aggregate, model
+    from .reporting import saved_evaluation
+
+    with plan.timed("aggregate"):
+        report = aggregate.build(plan.conference, analyses, evaluation=saved_evaluation(staging / ANALYSES),
+                                 provenance=record)
+        model.save(report, staging / ANALYSES)
+    return report
+
+
+def export(plan: Plan, staging: Path, report_notebook: Path, report) -> List[str]:
     """Write the report's HTML and PDF, the findings and sessions exports, the transcript pages and ``manifest.json``.
 
-    Timed as ``html`` and ``pdf``; ``total`` is taken just before ``manifest.json``, which records the timings.
+    Everything is written from ``report``, the model :func:`aggregate_stage` computed and
+    the report notebook showed. Timed as ``html`` and ``pdf``; ``total`` is taken just
+    before ``manifest.json``, which records the timings.
 
     Returns
     -------
     list of str
         The report's warnings.
     """
-    from . import aggregate, pages
+    from . import pages
 
     _export_report(plan, staging, report_notebook)
-    report = aggregate.build(plan.conference, analyses, provenance=record)
     exports.write_all(staging, report, plan.build_date)
     labels = {t.id: t.label(plan.report_language) for t in report.codebook.themes}
-    pages.write_pages(staging, analyses, labels, plan.report_language, plan.conference.title)
+    pages.write_pages(staging, report.analyses, labels, plan.report_language, plan.conference.title)
     plan.finish()
-    _write_manifest(plan, staging, report, record)
+    _write_manifest(plan, staging, report)
     return report.warnings
 
 
@@ -692,7 +717,7 @@ def _export_report(plan: Plan, staging: Path, report_notebook: Path) -> None:
         plan.say("PDF written")
 
 
-def _write_manifest(plan: Plan, staging: Path, report, record: dict) -> None:
+def _write_manifest(plan: Plan, staging: Path, report) -> None:
     """Write ``manifest.json``: the keys, versions, inputs, every output's hash, the timings and warnings."""
     files = sorted(p for p in staging.iterdir() if p.is_file() and p.name != publishing.STAGING_MARKER)
     manifest = {
@@ -702,11 +727,11 @@ def _write_manifest(plan: Plan, staging: Path, report, record: dict) -> None:
         "status": report.curation.status,
         "report_key": plan.report_key,
         "session_keys": plan.session_keys,
-        "versions": record["versions"],
-        "inputs": record["inputs"],
+        "versions": report.versions,
+        "inputs": report.provenance.to_dict("records"),
         "outputs": [{"path": p.name, "sha256": file_sha256(p)} for p in files],
         "timings_seconds": {k: round(v, 2) for k, v in plan.timings.items()},
-        "warnings": report.warnings,
+        "warnings": [dataclasses.asdict(model.Warning.parse(w)) for w in report.warnings],
     }
     (staging / MANIFEST_JSON).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                          encoding="utf-8")

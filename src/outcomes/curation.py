@@ -14,6 +14,16 @@ which changes only when the words of the sentence change. The file::
     exclude: [S05-...]       # never in the report (a misread sentence, an off-topic remark)
     rewrite:                 # a summary line shown above the quote, which stays verbatim
       S03-...: "..."
+    subtopics:               # a theme's sub-topics, each named by any one of its findings
+      - finding: S02-...     # the sub-topic that holds this finding (in `theme`, or in any theme)
+        theme: verification  # optional
+        label: "Shared reference data"   # rename it
+        merge: [S04-...]     # fold in the sub-topics that hold these findings
+        hide: false          # leave it out of the report (its findings stay in the explorer and exports)
+
+A sub-topic is named by a finding, not by a number or its label: grouping runs again at
+every build, and a session added later may move its centre or its words, but a finding
+keeps its id, so the edit follows the point it was made on.
 """
 
 from __future__ import annotations
@@ -48,9 +58,31 @@ SCHEMA = {
         "pin": _IDS,
         "exclude": _IDS,
         "rewrite": {"type": ["object", "null"], "additionalProperties": {"type": "string"}},
+        "subtopics": {
+            "type": ["array", "null"],
+            "items": {
+                "type": "object",
+                "required": ["finding"],
+                "properties": {"finding": {"type": "string", "minLength": 1}, "theme": {"type": "string"},
+                               "label": {"type": "string", "minLength": 1}, "merge": _IDS,
+                               "hide": {"type": "boolean"}},
+                "additionalProperties": False,
+            },
+        },
     },
     "additionalProperties": False,
 }
+
+
+@dataclass(frozen=True)
+class SubtopicEdit:
+    """The rapporteur's edit of one sub-topic, named by one of its findings (see the module)."""
+
+    finding: str
+    theme: Optional[str] = None
+    label: str = ""
+    merge: tuple = ()
+    hide: bool = False
 
 
 @dataclass
@@ -72,11 +104,14 @@ class Curation:
     pin: List[str] = field(default_factory=list)
     exclude: List[str] = field(default_factory=list)
     rewrite: Dict[str, str] = field(default_factory=dict)
+    subtopics: List[SubtopicEdit] = field(default_factory=list)
     path: Optional[str] = None
 
     def referenced_ids(self) -> List[str]:
         """Return every finding id the file mentions."""
         ids = list(self.pin) + list(self.exclude) + list(self.rewrite)
+        for edit in self.subtopics:
+            ids += [edit.finding, *edit.merge]
         for message in self.key_messages:
             ids.extend(message.evidence)
         return ids
@@ -121,7 +156,7 @@ def load(path, root=None) -> Curation:
     if data is None:  # an empty file, or comments only
         return Curation(path=str(path.name))
     if not isinstance(data, dict):
-        raise CurationError("must be a mapping (status, key_messages, pin, exclude, rewrite)", path, 1)
+        raise CurationError("must be a mapping (status, key_messages, pin, exclude, rewrite, subtopics)", path, 1)
     yamlfile.validate(document, SCHEMA, CurationError, "curation file", explain=_explain)
     yamlfile.refuse_control_characters(document, CurationError)
     messages = [KeyMessage(item) if isinstance(item, str)
@@ -131,7 +166,11 @@ def load(path, root=None) -> Curation:
         status=data.get("status", "draft"), version=str(data.get("version", "0.1")),
         executive_summary=(data.get("executive_summary") or "").strip(),
         key_messages=messages, pin=list(data.get("pin") or []), exclude=list(data.get("exclude") or []),
-        rewrite=dict(data.get("rewrite") or {}), path=str(path.name),
+        rewrite=dict(data.get("rewrite") or {}),
+        subtopics=[SubtopicEdit(item["finding"], item.get("theme"), item.get("label", ""),
+                                tuple(item.get("merge") or ()), bool(item.get("hide", False)))
+                   for item in data.get("subtopics") or []],
+        path=str(path.name),
     )
 
 

@@ -30,8 +30,9 @@ ANALYSIS_CODE: Tuple[str, ...] = (
 #: calibration, evaluation, rendering and the nbconvert template.
 REPORT_CODE: Tuple[str, ...] = (
     "aggregate.py", "calibration.py", "curation.py", "evaluation.py", "exports.py", "figures.py", "gold.py",
-    "i18n.py", "markup.py", "pages.py", "provenance.py", "realtext.py", "render.py", "reporting.py", "review.py",
-    "sections.py", "data/calibration.json",
+    "explorer.py", "i18n.py", "markup.py", "model.py", "pages.py", "points.py", "provenance.py", "realtext.py",
+    "render.py", "reporting.py", "review.py", "sections.py", "subtopics.py", "data/calibration.json",
+    "data/glossary.yml", "data/report.schema.json",
     "data/realtext-split.json", "templates",
 )
 

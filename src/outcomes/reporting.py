@@ -1,9 +1,8 @@
 """The report stage's one entry point: the :class:`~outcomes.aggregate.Report` the report notebook shows.
 
-In a build, everything the report rests on was computed by earlier stages and saved in
-the staging folder's ``analyses/``: the session analyses, the accuracy tables
-(``evaluation.json``) and the provenance record (``provenance.json``); this module only
-reads them. Run by hand in JupyterLab, with no such folder, the notebook gets the same
+In a build, the report was computed once by the aggregate stage and saved in the staging
+folder's ``analyses/`` as ``report.json`` (:mod:`outcomes.model`), beside the session
+analyses it rests on; this module only reads it. Run by hand in JupyterLab, with no such folder, the notebook gets the same
 Report from the same stage functions the build calls (:func:`outcomes.analysis.analyze`,
 :func:`outcomes.evaluation.evaluate`, :func:`outcomes.provenance.collect`), in this
 process. Nothing is written either way.
@@ -11,14 +10,13 @@ process. Nothing is written either way.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import pandas as pd
 
-from . import aggregate, evaluation, provenance
-from .analysis import SessionAnalysis, analyze
+from . import aggregate, evaluation, model, provenance
+from .analysis import analyze
 from .conference import Conference
 from .conference import load as load_conference
 
@@ -45,11 +43,14 @@ def for_notebook(conference_dir, analyses_dir: Optional[str] = None) -> aggregat
 
 
 def _saved(conference: Conference, folder: Path) -> aggregate.Report:
-    """Return the report from what the build's stages saved in ``folder``."""
-    analyses: List[SessionAnalysis] = [SessionAnalysis.load(folder / f"{s.id}.json") for s in conference.sessions]
+    """Return the report the build's aggregate stage saved in ``folder`` (``report.json``)."""
+    return model.load(folder / model.FILE, conference)
+
+
+def saved_evaluation(folder: Path) -> Optional[pd.DataFrame]:
+    """Return the accuracy tables the build saved in ``folder`` (``evaluation.json``), or None when empty."""
     table = pd.read_json(folder / EVALUATION_FILE, orient="records")
-    record = json.loads((folder / provenance.FILE).read_text(encoding="utf-8"))
-    return aggregate.build(conference, analyses, evaluation=table if len(table) else None, provenance=record)
+    return table if len(table) else None
 
 
 def _own_gold(conference: Conference) -> Optional[pd.DataFrame]:

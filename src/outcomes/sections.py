@@ -47,10 +47,10 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from . import figures, pages, render
+from . import explorer, figures, pages, points, render, subtopics
 from .markup import escaped as _e
 from .markup import isolate
-from .aggregate import Report
+from .aggregate import MAIN_THEME_FINDINGS, Report, subtopic_labels
 from .aggregate import cooccurrence as aggregate_cooccurrence
 from .nlp.textcat import MODEL_WEIGHT
 from .i18n import STRINGS, clock, date, date_range, decimal, language_name, number, percent, text
@@ -58,12 +58,12 @@ from .i18n import STRINGS, clock, date, date_range, decimal, language_name, numb
 CHAPTERS = ("summary", "themes", "sessions", "proposals", "participation", "annexes")
 #: The parts of the report in reading order, as the report notebook shows them.
 PARTS = ("title_page", "contents", "executive_summary", "themes_chapter", "sessions_chapter", "proposals_chapter",
-         "participation_chapter", "annexes")
+         "participation_chapter", "annexes", "explorer")
 #: Labels of the parts' fragments (what Jupyter shows as text).
 LABELS = {"title_page": "title page", "contents": "contents", "executive_summary": "chapter summary",
           "themes_chapter": "chapter themes", "sessions_chapter": "chapter sessions",
           "proposals_chapter": "chapter proposals", "participation_chapter": "chapter participation",
-          "annexes": "chapter annexes"}
+          "annexes": "chapter annexes", "explorer": "findings explorer"}
 Folders = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]], None]
 
 
@@ -138,7 +138,13 @@ class ReportView:
         self.env = environment(_folders(templates))
         self._paragraph = 0
         self._figure = 0
+        self._shown: Dict[str, int] = {}  # finding id -> the paragraph that quotes it in full
         self.labels = {t.id: t.label(language) for t in report.codebook.themes}
+        self._rows = {(row["id"], row["theme"]): row for row in report.findings.to_dict("records")}
+        self._first_row: Dict[str, dict] = {}
+        for (finding, _), found in self._rows.items():
+            self._first_row.setdefault(finding, found)
+        self._subtopic_labels = {(row.theme, row.key): row.label for row in report.subtopics.itertuples()}
         # The whole document is laid out once, in reading order, so that paragraph and figure
         # numbers belong to the report, not to the order in which a notebook's cells run:
         # re-running one cell shows the same numbers.
@@ -176,6 +182,10 @@ class ReportView:
         """Return the annexes: methodology, provenance, list of sessions, warnings."""
         return self._parts["annexes"]
 
+    def explorer(self) -> HTMLFragment:
+        """Return the findings explorer: every finding, filterable on screen (hidden in print)."""
+        return self._parts["explorer"]
+
     # -- helpers ---------------------------------------------------------
     def t(self, key: str, **values) -> str:
         """Return a report string in the view's language."""
@@ -199,6 +209,25 @@ class ReportView:
         """Return the number of the next paragraph of the document."""
         self._paragraph += 1
         return self._paragraph
+
+    def shown_at(self, finding_id: str) -> Optional[int]:
+        """Return the paragraph that already quotes ``finding_id`` in full, or None.
+
+        A quote is shown once in the report; wherever else it belongs, it is referred to
+        by that paragraph's number.
+        """
+        return self._shown.get(finding_id)
+
+    def remember(self, finding_id: str) -> str:
+        """Record that the paragraph just numbered quotes ``finding_id`` (prints nothing)."""
+        self._shown.setdefault(finding_id, self._paragraph)
+        return ""
+
+    def row(self, finding_id: str, theme: Optional[str] = None) -> dict:
+        """Return a finding's row (under ``theme``, or under its first theme)."""
+        if theme is not None:
+            return self._rows[(finding_id, theme)]
+        return self._first_row[finding_id]
 
     def next_figure(self) -> int:
         """Return the number of the next figure of the document."""
@@ -242,6 +271,18 @@ class ReportView:
                 "languages": [language_name(code, self.language) for code in c.languages],
                 "dates": date_range(c.start, c.end, self.language)}
 
+    def _explorer(self) -> dict:
+        r = self.report
+        rows = []
+        for row, subtopic in zip(r.findings.to_dict("records"), subtopic_labels(r)):
+            rows.append({"id": row["id"], "theme": row["theme"], "theme_label": self.labels[row["theme"]],
+                         "subtopic": subtopic, "session": row["session"], "session_title": row["session_title"],
+                         "speaker": row["speaker"], "delegation": row["delegation"] or None,
+                         "language": row["language"], "text": row["text"],
+                         "link": pages.link(row["session"], row["id"]),
+                         "confidence": None if row["confidence"] != row["confidence"] else row["confidence"]})
+        return {"explorer": Markup(explorer.render(rows, self.language))}
+
     def _contents(self) -> dict:
         return {"chapters": CHAPTERS, "themes": self.report.theme_ids,
                 "annexes": ("method", "provenance", "sessions", "warnings")}
@@ -273,11 +314,43 @@ class ReportView:
             # curated ids are typed by the rapporteur: input text like any other
             curated = [{"text": row["text"], "evidence": [i.strip() for i in row["evidence"].split(",")]
                         if row["evidence"] else []} for row in messages.to_dict("records")]
-        return {"summary": summary, "summary_key": "summary_auto" if f["days"] else "summary_auto_undated",
+        drafted = [] if summary else [self._drafted(row) for row in r.drafted.itertuples()]
+        return {"summary": summary, "drafted": drafted,
+                "summary_key": "summary_auto" if f["days"] else "summary_auto_undated",
                 "numbers": numbers, "top": self.labels[top["theme"]], "share": percent(top["share"], self.language),
                 "key_figures": self.table(figures_table, ["", ""], "key-figures"),
                 "prominence": self.figure(svg, "fig_prominence", self.t("fig_prominence_alt", values=values)),
                 "auto_messages": auto, "messages": curated}
+
+    def _drafted(self, facts) -> Markup:
+        """Return one theme's paragraph of the executive summary drafted from the data.
+
+        Every fact links to what it rests on: sessions to their summaries, points to their
+        sub-topics, recommendations to their quotes.
+        """
+        theme = facts.theme
+
+        def anchor(href: str, content) -> Markup:
+            return Markup('<a href="#{}">{}</a>').format(href, content)
+
+        sessions = Markup(", ").join(anchor(f"session-{s}", s) for s in facts.sessions)
+        where = (self.markup("drafted_sessions", n=self.n(len(facts.sessions)), sessions=sessions)
+                 if len(facts.sessions) else self.markup("drafted_no_sessions"))
+        parts = [self.markup("drafted_theme", label=Markup(isolate(self.labels[theme])), where=where,
+                             findings=self.n(facts.findings), speakers=self.n(facts.speakers),
+                             delegations=self.n(facts.delegations))]
+        shown = self.report.subtopics.set_index(["theme", "key"])
+        points = []
+        for key in facts.subtopics:
+            s = shown.loc[(theme, key)]
+            points.append(self.markup("drafted_point", label=anchor(f"st-{theme}-{key}", Markup(isolate(s["label"]))),
+                                      sessions=", ".join(s["sessions"]), n=self.n(len(s["findings"]))))
+        if points:
+            parts.append(self.markup("drafted_points", points=Markup("; ").join(points)))
+        if len(facts.proposals):
+            links = Markup(", ").join(anchor(f"f-{i}", Markup(isolate(i))) for i in facts.proposals)
+            parts.append(self.markup("drafted_proposals", ids=links))
+        return Markup(" ").join(parts)
 
     def _themes_chapter(self) -> dict:
         r = self.report
@@ -298,18 +371,46 @@ class ReportView:
         themes = []
         for theme in r.codebook.themes:
             row = r.prominence[r.prominence["theme"] == theme.id].iloc[0]
-            where = r.sessions[["session", "title", theme.id]].sort_values(
-                [theme.id, "session"], ascending=[False, True], kind="mergesort")
-            where = where[where[theme.id] > 0]
             themes.append({
                 "id": theme.id, "label": self.labels[theme.id],
                 "numbers": {"findings": self.n(row["findings"]), "speakers": self.n(row["speakers"]),
                             "sessions": self.n(row["sessions"]), "total": self.n(len(r.sessions))},
                 "scope": theme.descriptions.get(self.language) or theme.descriptions.get("en", ""),
-                "where": self.table(where, [self.t("session"), self.t("title"), self.t("findings_axis")], "compact"),
+                "subtopics": self._subtopics(theme.id),
                 "statements": r.key_statements[theme.id].to_dict("records"),
-                "proposals": r.proposals[r.proposals["theme"] == theme.id].head(8).to_dict("records")})
-        return {"figures": shown, "themes": themes}
+                "positions": self._positions(theme.id),
+                "differences": [{"label": self._subtopic_labels.get((theme.id, d.subtopic), ""),
+                                 "first": self.row(d.first, theme.id), "second": self.row(d.second, theme.id)}
+                                for d in r.differences[r.differences["theme"] == theme.id].itertuples()],
+                "proposals": self.n(int(row["proposals"]))})
+        return {"figures": shown, "themes": themes, "min_findings": points.POSITION_MIN_FINDINGS}
+
+    def _subtopics(self, theme: str) -> List[dict]:
+        """Return the visible sub-topics of ``theme``, largest first, with their quotes and who raised them."""
+        r = self.report
+        shown = r.subtopics[(r.subtopics["theme"] == theme) & ~r.subtopics["hidden"].astype(bool)]
+        shown = shown[shown["findings"].map(len) >= subtopics.SHOWN_MIN_FINDINGS].head(subtopics.SHOWN)
+        found = []
+        for s in shown.itertuples():
+            delegations = list(s.delegations)
+            listed = ", ".join(delegations[:6])
+            if len(delegations) > 6:
+                listed = self.t("and_more", items=listed, n=self.n(len(delegations) - 6))
+            found.append({"anchor": f"st-{theme}-{s.key}", "label": s.label, "findings": self.n(len(s.findings)),
+                          "sessions": ", ".join(s.sessions), "speakers": self.n(len(s.speakers)),
+                          "delegations": listed, "quotes": [self.row(i, theme) for i in s.quotes]})
+        return found
+
+    def _positions(self, theme: str) -> List[dict]:
+        """Return the delegations that spoke to ``theme``, with their words counted and one statement."""
+        r = self.report
+        mine = r.positions[r.positions["theme"] == theme]
+        big = mine["findings"] >= points.POSITION_MIN_FINDINGS
+        table = [{"delegation": p.delegation, "findings": self.n(p.findings), "words": self.n(p.words),
+                  "statement": self.row(p.statement, theme) if isinstance(p.statement, str) else None}
+                 for p in mine[big].itertuples()]
+        others = "; ".join(f"{p.delegation} ({self.n(p.findings)})" for p in mine[~big].itertuples())
+        return {"table": table, "others": others}
 
     def _sessions_chapter(self) -> dict:
         r = self.report
@@ -318,26 +419,15 @@ class ReportView:
             analysis = next(a for a in r.analyses if a.id == s["session"])
             counts = {t: s[t] for t in r.theme_ids}
             main = [self.labels[t] for t in sorted(counts, key=lambda t: (-counts[t], r.theme_ids.index(t)))
-                    if counts[t] >= 3][:3]
-            picks = (r.findings[r.findings["session"] == s["session"]]
-                     .sort_values(["score", "n_cues", "turn", "id"], ascending=[False, False, True, True], kind="mergesort")
-                     .drop_duplicates("id"))
-            picks = picks[picks["words"].between(10, 70)]
-            chosen, seen = [], set()
-            for row in picks.to_dict("records"):
-                if row["speaker"] in seen:
-                    continue
-                seen.add(row["speaker"])
-                chosen.append(row)
-                if len(chosen) == 3:
-                    break
+                    if counts[t] >= MAIN_THEME_FINDINGS][:3]
+            chosen = [self.row(i) for i in r.session_quotes[r.session_quotes["session"] == s["session"]]["id"]]
             sessions.append({
                 "id": s["session"], "title": s["title"], "chair": s["chair"],
                 "when": f"{date(s['date'], self.language)}"
                         + (f", {s['start']}–{s['end']}" if s.get("start") else ""),
                 "speakers": self.n(s["speakers"]), "words": self.n(s["words"]), "themes": main,
                 "people": sorted({(t["speaker"], t["delegation"] or "") for t in analysis.turns}),
-                "quotes": sorted(chosen, key=lambda x: (x["turn"], x["id"]))})
+                "quotes": chosen})
         return {"sessions": sessions}
 
     def _proposals_chapter(self) -> dict:
@@ -345,8 +435,10 @@ class ReportView:
         themes = []
         for theme in r.theme_ids:
             proposals = r.proposals[r.proposals["theme"] == theme]
-            themes.append({"label": self.labels[theme], "count": self.n(len(proposals)),
-                           "proposals": proposals.to_dict("records")})
+            shown = r.shown_proposals[r.shown_proposals["theme"] == theme]["id"]
+            themes.append({"id": theme, "label": self.labels[theme], "count": self.n(len(proposals)),
+                           "proposals": [self.row(i, theme) for i in shown],
+                           "more": self.n(len(proposals) - len(shown)) if len(proposals) > len(shown) else None})
         return {"themes": themes}
 
     def _participation_chapter(self) -> dict:

@@ -1,0 +1,156 @@
+"""What was said under a theme, beyond where: positions by delegation and points of difference.
+
+Both read the report's findings once they carry their sub-topic (:mod:`outcomes.subtopics`).
+
+- **Positions**: per theme, each delegation or organisation that spoke to it, the
+  number of its findings and of their words, and its one most representative
+  statement: of its findings that may be quoted, the most confident in the largest
+  sub-topic it spoke to.
+- **Points of difference**: two statements of different delegations in the same
+  sub-topic, one of which denies what the other affirms: it negates a word and what
+  follows ("cannot *replace inspectors*", "ne doit pas *réglementer l'IA*") that the
+  other says without negation, and the two share at least :data:`SHARED_WORDS` content words beyond the sub-topic's
+  own label. This is
+  deliberately conservative: on the sample conference's hand-written gold, a pair it
+  lists is checked against the pairs a reader marked as opposed
+  (``benchmarks/subtopics.py``), and precision matters more than coverage.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, List
+
+import pandas as pd
+
+from .subtopics import tokens
+
+#: Content words two opposed statements share at least, besides their sub-topic's label.
+SHARED_WORDS = 2
+#: Points of difference shown per theme at most.
+DIFFERENCES = 3
+#: A delegation's statement is shown in the positions table from this many findings on the theme;
+#: those with fewer are listed on one line, with their number of findings.
+POSITION_MIN_FINDINGS = 3
+#: A quoted statement has this many words (fewer is not a statement, more is a speech).
+QUOTE_WORDS = (10, 70)
+
+_NEGATION = {
+    "en": re.compile(r"\b(?:cannot|can't|can ?not|could not|won't|will not|should not|shouldn't|must not|mustn't|"
+                     r"need not|does not|doesn't|do not|don't|is not|isn't|are not|aren't|never|no substitute|"
+                     r"not replace|not a substitute|nor)\b", re.I),
+    "fr": re.compile(r"\b(?:ne|n')\s*(?:\w+\s+){0,2}?(?:pas|jamais|plus|guère|nullement)\b|\bne saurait\b|"
+                     r"\bn'est pas\b|\bsans (?:remplacer|se substituer)\b", re.I),
+}
+
+
+def negates(text: str, language: str) -> bool:
+    """Return True when ``text`` says that something is not, cannot or must not be."""
+    pattern = _NEGATION.get(language, _NEGATION["en"])
+    return bool(pattern.search(text.replace("’", "'")))
+
+
+# what a negation denies: the content word after it (English) or between "ne" and "pas" (French)
+_DENIED = {
+    "en": re.compile(r"\b(?:cannot|can't|can ?not|could not|won't|will not|should not|shouldn't|must not|mustn't|"
+                     r"need not|does not|doesn't|do not|don't|never|not)\s+(?:(?:be|simply|just|try to|to|a|an|the)"
+                     r"\s+)*(\w+)", re.I),
+    # "ne remplace pas", or after a modal "ne doit pas réglementer"
+    "fr": re.compile(r"\b(?:ne|n')\s*(?:(?:se|s')\s*)?(\w+)\s+(?:pas|jamais|plus|guère|nullement)\b"
+                     r"(?:\s+(?:(?:à|de|d'|se|s')\s*)?(\w+))?", re.I),
+}
+_MODALS = {"peut", "peuvent", "pourra", "pourront", "doit", "doivent", "devra", "devront", "saurait", "sauraient",
+           "faut", "va", "vont", "veut", "veulent", "est", "sont"}
+
+
+def denied(text: str, language: str) -> set:
+    """Return what ``text`` denies, as pairs of stems: the word negated and the next content word.
+
+    "AI cannot replace inspectors" -> {("replac", "inspec")}.
+    """
+    pattern = _DENIED.get(language, _DENIED["en"])
+    text = text.replace("’", "'")
+    found = set()
+    for match in pattern.finditer(text):
+        word, end = match.group(1), match.end(1)
+        if language == "fr":
+            if word.lower() in _MODALS and match.group(2):
+                word, end = match.group(2), match.end(2)
+            elif match.group(2):
+                end = match.start(2)
+        verb = [stem for stem, _ in tokens(word)]
+        after = [stem for stem, _ in tokens(text[end:])]
+        if verb and after:
+            found.add((verb[0], after[0]))
+    return found
+
+
+def _quotable(frame: pd.DataFrame) -> pd.Series:
+    return frame["words"].between(*QUOTE_WORDS) & ~frame["procedural"].astype(bool)
+
+
+def positions(findings: pd.DataFrame, themes: List[str]) -> pd.DataFrame:
+    """Return one row per theme and delegation: findings, words, and its most representative statement.
+
+    Columns: ``theme, delegation, speakers, findings, words, statement`` (a finding id, or
+    None when none of its findings may be quoted).
+    """
+    rows = []
+    pool = findings[findings["delegation"].notna() & (findings["delegation"] != "")]
+    for theme in themes:
+        mine = pool[pool["theme"] == theme]
+        sizes = mine["subtopic"].value_counts()
+        for delegation, said in mine.groupby("delegation", sort=True):
+            candidates = said[_quotable(said)].copy()
+            statement = None
+            if len(candidates):
+                candidates["size"] = candidates["subtopic"].map(sizes).fillna(0)
+                candidates["weight"] = candidates["confidence"].fillna(candidates["score"])
+                best = candidates.sort_values(["size", "weight", "session", "turn", "id"],
+                                              ascending=[False, False, True, True, True], kind="mergesort")
+                statement = best["id"].iloc[0]
+            rows.append({"theme": theme, "delegation": delegation,
+                         "speakers": ", ".join(sorted(said["speaker"].unique())),
+                         "findings": int(said["id"].nunique()), "words": int(said["words"].sum()),
+                         "statement": statement})
+    frame = pd.DataFrame(rows, columns=["theme", "delegation", "speakers", "findings", "words", "statement"])
+    order = {t: i for i, t in enumerate(themes)}
+    frame["theme_order"] = frame["theme"].map(order)
+    return (frame.sort_values(["theme_order", "words", "delegation"], ascending=[True, False, True], kind="mergesort")
+            .drop(columns="theme_order").reset_index(drop=True))
+
+
+def differences(findings: pd.DataFrame, subtopics: pd.DataFrame) -> pd.DataFrame:
+    """Return pairs of opposed statements of different delegations on one sub-topic (see the module).
+
+    Columns: ``theme, subtopic, first, second`` (finding ids: ``first`` affirms, ``second`` negates).
+    """
+    rows = []
+    labels: Dict[tuple, set] = {(s.theme, s.key): {stem for stem, _ in tokens(s.label)}
+                                for s in subtopics.itertuples()}
+    pool = findings[findings["subtopic"].notna() & findings["delegation"].notna() & _quotable(findings)]
+    for (theme, key), said in pool.groupby(["theme", "subtopic"], sort=True):
+        said = said.sort_values(["session", "turn", "id"], kind="mergesort")
+        words = {row.id: {stem for stem, _ in tokens(row.text)} - labels.get((theme, key), set())
+                 for row in said.itertuples()}
+        negative = {row.id: negates(row.text, row.language) for row in said.itertuples()}
+        found = []
+        for no in said[[negative[i] for i in said["id"]]].itertuples():
+            claim = denied(no.text, no.language)
+            for yes in said[[not negative[i] for i in said["id"]]].itertuples():
+                if yes.delegation == no.delegation:
+                    continue
+                # the one denies what the other affirms, and they speak of the same things
+                shared = len(words[yes.id] & words[no.id])
+                said_yes = {stem for stem, _ in tokens(yes.text)}
+                if any(verb in said_yes and what in said_yes for verb, what in claim) and shared >= SHARED_WORDS:
+                    found.append((shared, yes.id, no.id))
+        used = set()
+        for shared, yes, no in sorted(found, key=lambda f: (-f[0], f[1], f[2])):
+            if yes in used or no in used:
+                continue
+            used |= {yes, no}
+            rows.append({"theme": theme, "subtopic": key, "first": yes, "second": no, "shared": shared})
+    frame = pd.DataFrame(rows, columns=["theme", "subtopic", "first", "second", "shared"])
+    frame = frame.sort_values(["theme", "shared", "first"], ascending=[True, False, True], kind="mergesort")
+    return frame.groupby("theme", sort=False).head(DIFFERENCES).reset_index(drop=True)
