@@ -35,8 +35,8 @@ def test_code_hash_follows_each_stage_own_source(package):
 def test_every_module_of_the_package_is_in_a_stage():
     named = set(fingerprint.ANALYSIS_CODE) | set(fingerprint.REPORT_CODE)
     # modules that run no stage: the command line, the build's own plumbing, the cache keys themselves
-    plumbing = {"__init__.py", "__main__.py", "cli.py", "build.py", "publish.py", "cache.py", "fingerprint.py",
-                "preview.py"}
+    plumbing = {"__init__.py", "__main__.py", "cli.py", "build.py", "inputs.py", "kernels.py", "workers.py",
+                "publish.py", "cache.py", "fingerprint.py", "preview.py"}
     modules = {p.name for p in fingerprint.PACKAGE.glob("*.py")} - plumbing
     assert modules <= named, sorted(modules - named)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import threading
@@ -16,6 +17,24 @@ from outcomes import preview
 def _get(port: int, path: str = "/") -> str:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
         return response.read().decode("utf-8")
+
+
+@contextlib.contextmanager
+def _browser():
+    """Headless Chromium (the system's, as the PDF uses) through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    from outcomes.render import find_chromium
+
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def _build_number(port: int) -> dict:
@@ -53,9 +72,17 @@ def test_preview_serves_rebuilds_on_change_and_keeps_the_last_good_report(tiny_c
         assert preview.STATE_PATH not in (tmp_path / "out" / "outcomes-report.html").read_text(encoding="utf-8")
         first = _build_number(port)["build"]
 
-        # a curation-only change: the report is rendered again, no session re-runs
-        (work / "curation.yml").write_text("executive_summary: |\n  A summary written during the preview.\n",
-                                           encoding="utf-8")
+        # a curation-only change: the report is rendered again, no session re-runs; a real browser
+        # showing the page sees it appear without being told to reload
+        with _browser() as browser:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/")
+            assert "A summary written during the preview." not in page.content()
+            (work / "curation.yml").write_text("executive_summary: |\n  A summary written during the preview.\n",
+                                               encoding="utf-8")
+            page.wait_for_function("document.body && document.body.innerText.includes("
+                                   "'A summary written during the preview.')", timeout=180_000)
+            assert page.url == f"http://127.0.0.1:{port}/"
         state = _wait(port, first + 1)
         assert state["error"] is None, state
         assert "A summary written during the preview." in _get(port)

@@ -14,7 +14,7 @@ import time
 import pytest
 from test_build import files_of
 
-from outcomes import build, publish, render
+from outcomes import build, publish, render, workers
 from outcomes.conference import load as load_conference
 
 STAGES = ["plan", "analyse", "run_session_notebooks", "evaluation", "provenance", "aggregate_stage",
@@ -32,8 +32,9 @@ def _nothing_may_run(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a stage ran")
 
-    for name in ("_analyze_chunk", "_execute", "analyse", "run_session_notebooks", "export"):
+    for name in ("_execute", "analyse", "run_session_notebooks", "export"):
         monkeypatch.setattr(build, name, refuse)
+    monkeypatch.setattr(workers, "_analyze_chunk", refuse)
 
 
 def test_build_reads_as_its_stages_in_order():

@@ -11,7 +11,7 @@ from typing import Dict, List, Optional
 
 import pandas as pd
 
-from . import calibration, points, subtopics
+from . import calibration, participation, points, subtopics
 from .analysis import SessionAnalysis
 from .codebook import Codebook
 from .codebook import load as load_codebook
@@ -66,6 +66,7 @@ class Report:
     session_quotes: pd.DataFrame  # per session, the quotes its summary shows
     shown_proposals: pd.DataFrame  # per theme, the recommendations its chapters show (the rest: explorer, exports)
     drafted: pd.DataFrame  # per theme, the facts of the executive summary drafted when none is curated
+    days: pd.DataFrame  # dates x themes: findings per day
     figures: Dict[str, int]
     provenance: pd.DataFrame
     pipelines: pd.DataFrame
@@ -229,14 +230,41 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
     sentences = _sentence_rows(analyses)
     findings = _findings(sentences, curation)
     subtopic_table = _subtopics(findings, themes, curation)
+    session_themes = _session_themes(findings, analyses, themes)
+    people = participation.tables(analyses)
+    # a finding the rapporteur summarised (rewrite) is shown, like a pinned one: its summary line is there
+    shown_first = list(dict.fromkeys([*curation.pin, *curation.rewrite]))
+    proposals = _proposals(findings, themes)
+    shown_proposals = _shown_proposals(proposals, themes)
+    from . import provenance as provenance_module
 
-    # sessions x themes
+    record = provenance or provenance_module.collect(conference, analyses)
+    return Report(
+        conference=conference, codebook=codebook, curation=curation, analyses=analyses, sentences=sentences,
+        findings=findings, sessions=_sessions(analyses, session_themes, themes), session_themes=session_themes,
+        prominence=_prominence(findings, session_themes, themes), speakers=people.speakers,
+        delegations=people.delegations, mentions=participation.mentions(analyses),
+        key_statements={t: _key_statements(findings, t, shown_first) for t in themes}, proposals=proposals,
+        subtopics=subtopic_table, positions=points.positions(findings, themes),
+        differences=points.differences(findings, subtopic_table[~subtopic_table["hidden"]]),
+        session_quotes=_session_quotes(findings), shown_proposals=shown_proposals,
+        drafted=_drafted(findings, session_themes, subtopic_table, shown_proposals, themes),
+        days=_days(findings, themes), figures=_figures(analyses, sentences, findings, proposals, people),
+        provenance=pd.DataFrame(record["inputs"], columns=["role", "path", "sha256"]),
+        pipelines=_pipelines(analyses), warnings=_warnings(analyses, sentences, curation), evaluation=evaluation,
+        versions=record["versions"], unattributed=people.unattributed)
+
+
+def _session_themes(findings: pd.DataFrame, analyses: List[SessionAnalysis], themes: List[str]) -> pd.DataFrame:
+    """Return sessions x themes: the number of findings."""
     counts = findings.groupby(["session", "theme"]).size().unstack(fill_value=0) if len(findings) else pd.DataFrame()
-    session_ids = [a.id for a in analyses]
-    session_themes = counts.reindex(index=session_ids, columns=themes, fill_value=0).astype(int)
-    session_themes.index.name = "session"
+    table = counts.reindex(index=[a.id for a in analyses], columns=themes, fill_value=0).astype(int)
+    table.index.name = "session"
+    return table
 
-    total = max(len(findings), 1)
+
+def _prominence(findings: pd.DataFrame, session_themes: pd.DataFrame, themes: List[str]) -> pd.DataFrame:
+    """Return per theme: findings, sessions where it came up substantively, speakers, proposals, share."""
     prominence = pd.DataFrame({
         "theme": themes,
         "findings": [int((findings["theme"] == t).sum()) for t in themes],
@@ -245,10 +273,13 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
         "proposals": [int(((findings["theme"] == t) & findings["proposal"].notna() & ~findings["procedural"]).sum())
                       for t in themes],
     })
-    prominence["share"] = (prominence["findings"] / total).round(3)
+    prominence["share"] = (prominence["findings"] / max(len(findings), 1)).round(3)
+    return prominence
 
-    # per-session table
-    session_rows = []
+
+def _sessions(analyses: List[SessionAnalysis], session_themes: pd.DataFrame, themes: List[str]) -> pd.DataFrame:
+    """Return one row per session: its manifest entry, speakers, words, sentences and findings per theme."""
+    rows = []
     for analysis in analyses:
         s = analysis.session
         speakers = sorted({t["speaker"] for t in analysis.turns if t["speaker"] != UNKNOWN_SPEAKER})
@@ -256,87 +287,57 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
                "end": s.get("end"), "language": s["language"], "chair": s.get("chair"),
                "speakers": len(speakers), "words": analysis.source["words"], "format": analysis.source["format"],
                "sentences": len(analysis.sentences)}
-        for theme in themes:
-            row[theme] = int(session_themes.loc[s["id"], theme])
-        session_rows.append(row)
-    sessions = pd.DataFrame(session_rows)
+        row.update({theme: int(session_themes.loc[s["id"], theme]) for theme in themes})
+        rows.append(row)
+    return pd.DataFrame(rows)
 
-    # participation
-    turn_rows = []
-    for analysis in analyses:
-        for turn in analysis.turns:
-            seconds = (turn["end"] - turn["start"]) if turn["start"] is not None and turn["end"] is not None else None
-            turn_rows.append({"session": analysis.id, "speaker": turn["speaker"], "delegation": turn["delegation"],
-                              "role": turn["role"], "words": turn["words"], "seconds": seconds})
-    turns = pd.DataFrame(turn_rows, columns=["session", "speaker", "delegation", "role", "words", "seconds"])
-    turns["delegation"] = turns["delegation"].fillna("")
-    # speech no one is named for is many people, not one: it is counted apart, never as a speaker
-    unnamed = turns["speaker"] == UNKNOWN_SPEAKER
-    unattributed = (turns[unnamed].groupby("session", sort=False)["words"].sum().reindex(session_ids).dropna()
-                    .astype(int))
-    unattributed = unattributed[unattributed > 0]
-    spoken = max(int(turns["words"].sum()), 1)  # shares are of every word, named or not
-    turns = turns[~unnamed]
-    speakers = (turns.groupby(["speaker", "delegation"], sort=True)
-                .agg(sessions=("session", "nunique"), turns=("session", "size"), words=("words", "sum"),
-                     seconds=("seconds", lambda s: float(s.dropna().sum()) if s.notna().any() else None))
-                .reset_index().sort_values(["words", "speaker"], ascending=[False, True], kind="mergesort")
-                .reset_index(drop=True))
-    delegations = (turns[turns["delegation"] != ""].groupby("delegation", sort=True)
-                   .agg(speakers=("speaker", "nunique"), sessions=("session", "nunique"), turns=("session", "size"),
-                        words=("words", "sum"))
-                   .reset_index().sort_values(["words", "delegation"], ascending=[False, True], kind="mergesort")
-                   .reset_index(drop=True))
-    delegations["share"] = (delegations["words"] / spoken).round(3)
 
-    # States and organisations named
-    mention_rows = [dict(m, session=a.id) for a in analyses for m in a.mentions if m["kind"] != "person"]
-    mentions = pd.DataFrame(mention_rows, columns=["kind", "id", "name", "count", "session"])
-    if len(mentions):
-        mentions = (mentions.groupby(["kind", "id", "name"], sort=True)
-                    .agg(mentions=("count", "sum"), sessions=("session", "nunique")).reset_index()
-                    .sort_values(["mentions", "name"], ascending=[False, True], kind="mergesort").reset_index(drop=True))
-
-    # a finding the rapporteur summarised (rewrite) is shown, like a pinned one: its summary line is there
-    shown_first = list(dict.fromkeys([*curation.pin, *curation.rewrite]))
-    key_statements = {t: _key_statements(findings, t, shown_first) for t in themes}
-    positions = points.positions(findings, themes)
-    differences = points.differences(findings, subtopic_table[~subtopic_table["hidden"]])
-    session_quotes = _session_quotes(findings)
+def _proposals(findings: pd.DataFrame, themes: List[str]) -> pd.DataFrame:
+    """Return the findings that propose or recommend, in theme order then spoken order."""
     order = {t: i for i, t in enumerate(themes)}
     # a rule 37 invitation or "I invite the next speaker" is procedure, not a recommendation
     proposals = findings[findings["proposal"].notna() & ~findings["procedural"]].copy()
     proposals["theme_order"] = proposals["theme"].map(order)
-    proposals = proposals.sort_values(["theme_order", "session", "turn", "id"], kind="mergesort").reset_index(drop=True)
+    return proposals.sort_values(["theme_order", "session", "turn", "id"], kind="mergesort").reset_index(drop=True)
 
-    shown_proposals = _shown_proposals(proposals, themes)
-    drafted = _drafted(findings, session_themes, subtopic_table, shown_proposals, themes)
 
-    figures = {
+def _days(findings: pd.DataFrame, themes: List[str]) -> pd.DataFrame:
+    """Return dates x themes: the number of findings on each day of the conference."""
+    if not len(findings):
+        return pd.DataFrame(columns=themes)
+    by_day = findings.groupby(["date", "theme"]).size().unstack(fill_value=0)
+    return by_day.reindex(columns=themes, fill_value=0).astype(int)
+
+
+def _figures(analyses: List[SessionAnalysis], sentences: pd.DataFrame, findings: pd.DataFrame,
+             proposals: pd.DataFrame, people) -> Dict[str, int]:
+    """Return the report's key figures."""
+    return {
         "sessions": len(analyses),
         "days": len({a.session["date"] for a in analyses if a.session["date"]}),
-        "speakers": int(speakers["speaker"].nunique()),
-        "delegations": int(delegations["delegation"].nunique()),
+        "speakers": int(people.speakers["speaker"].nunique()),
+        "delegations": int(people.delegations["delegation"].nunique()),
         "words": int(sum(a.source["words"] for a in analyses)),
         "sentences": int(len(sentences)),
         "findings": int(findings["id"].nunique()) if len(findings) else 0,
         "proposals": int(proposals["id"].nunique()) if len(proposals) else 0,
         "languages": len({a.session["language"] for a in analyses}),
-        "unattributed_words": int(unattributed.sum()),
+        "unattributed_words": int(people.unattributed.sum()),
     }
 
-    from . import provenance as provenance_module
 
-    record = provenance or provenance_module.collect(conference, analyses)
-    provenance_table = pd.DataFrame(record["inputs"], columns=["role", "path", "sha256"])
-
-    pipeline_rows = {}
+def _pipelines(analyses: List[SessionAnalysis]) -> pd.DataFrame:
+    """Return one row per language: the spaCy pipeline that analysed its sessions."""
+    rows = {}
     for analysis in analyses:
         p = analysis.pipeline
-        pipeline_rows[p["language"]] = {"language": p["language"], "package": p["package"], "version": p["version"],
-                                        "spacy": p["spacy"], "components": ", ".join(p["components"])}
-    pipelines = pd.DataFrame([pipeline_rows[k] for k in sorted(pipeline_rows)])
+        rows[p["language"]] = {"language": p["language"], "package": p["package"], "version": p["version"],
+                               "spacy": p["spacy"], "components": ", ".join(p["components"])}
+    return pd.DataFrame([rows[k] for k in sorted(rows)])
 
+
+def _warnings(analyses: List[SessionAnalysis], sentences: pd.DataFrame, curation: Curation) -> List[str]:
+    """Return the build's warnings: the transcripts', the curation's unknown ids, sessions with nothing to show."""
     warnings = [w for a in analyses for w in a.warnings]
     warnings += curation.unknown_ids(sentences["id"])
     for analysis in analyses:
@@ -344,15 +345,7 @@ def build(conference: Conference, analyses: List[SessionAnalysis], curation: Opt
             warnings.append(f"session {analysis.id}: no sentences were read")
         elif not any(s["themes"] for s in analysis.sentences):
             warnings.append(f"session {analysis.id}: no sentence carries a theme")
-
-    return Report(conference=conference, codebook=codebook, curation=curation, analyses=analyses,
-                  sentences=sentences, findings=findings, sessions=sessions, session_themes=session_themes,
-                  prominence=prominence, speakers=speakers, delegations=delegations, mentions=mentions,
-                  key_statements=key_statements, proposals=proposals, subtopics=subtopic_table, positions=positions,
-                  differences=differences, session_quotes=session_quotes,
-                  shown_proposals=shown_proposals, drafted=drafted, figures=figures, provenance=provenance_table,
-                  pipelines=pipelines, warnings=warnings, evaluation=evaluation, versions=record["versions"],
-                  unattributed=unattributed)
+    return warnings
 
 
 SUBTOPIC_COLUMNS = ["theme", "key", "label", "findings", "quotes", "sessions", "speakers", "delegations", "renamed",

@@ -34,18 +34,13 @@ folder) and records its time under its own key of ``BuildResult.timings``:
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import io
 import json
 import os
 import shutil
-import tempfile
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
@@ -54,8 +49,11 @@ from . import publish as publishing
 from .analysis import SessionAnalysis, file_sha256
 from .conference import Conference, Session
 from .conference import load as load_conference
-from .errors import BuildError, InputError, OutcomesError
-from .files import copy_atomic, write_atomic
+from .errors import BuildError
+from .files import copy_atomic
+from .kernels import execute as _execute
+from .inputs import check_build_date, check_inputs, default_output, input_files  # noqa: F401  (build's API)
+from .workers import _progress, analyse_here, analyse_in_workers, save_evaluation
 
 REPORT_HTML = "outcomes-report.html"
 REPORT_PDF = "outcomes-report.pdf"
@@ -65,10 +63,6 @@ SESSIONS_CSV = exports.SESSIONS_CSV
 MANIFEST_JSON = "manifest.json"
 #: Beside the output folder: cached analyses and notebooks, keyed by what produced them.
 CACHE_DIR = ".outcomes-cache"
-KERNEL = "python3"
-# ipykernel 7 logs an unencrypted-TCP warning on start and a KeyboardInterrupt on shutdown;
-# cell errors still reach us through the executed notebook.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 #: The staging folder's subfolders: the analyses (with the evaluation and provenance), the executed notebooks.
 ANALYSES = "analyses"
 NOTEBOOKS = "notebooks"
@@ -155,177 +149,6 @@ def notebooks_dir() -> Path:
         raise BuildError(f"the notebooks are not in {folder}; run outcomes from a clone of the repository "
                          "or set OUTCOMES_NOTEBOOKS to the folder holding session.ipynb and report.ipynb")
     return folder
-
-
-def default_output(conference: Conference) -> Path:
-    """Return ``reports/<conference folder name>``."""
-    return Path("reports") / conference.root.resolve().name
-
-
-def input_files(conference: Conference) -> List[Path]:
-    """Return every file the build reads from the conference folder (an output may hold none of them)."""
-    files = [conference.manifest_path, conference.curation_path] + [s.transcript for s in conference.sessions]
-    if conference.codebook != "default":
-        files.append(Path(conference.codebook))
-    return files
-
-
-def check_build_date(value: Optional[str]) -> str:
-    """Return ``value`` (today when None) if it is an ISO date, or raise :class:`InputError`."""
-    if value is None:
-        return dt.date.today().isoformat()
-    try:
-        return dt.date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        raise InputError(f"build date {str(value)[:40]!r} is not a date; write it as YYYY-MM-DD") from None
-
-
-def check_inputs(conference: Conference, errors: Optional[List[OutcomesError]] = None) -> List[str]:
-    """Read every transcript once so that bad input fails before any notebook runs.
-
-    Parameters
-    ----------
-    conference : Conference
-        The loaded manifest.
-    errors : list, optional
-        When given, a bad transcript's error is appended here and reading goes
-        on with the next one (``outcomes validate`` reports every problem);
-        otherwise the first error is raised.
-
-    Returns
-    -------
-    list of str
-        The readers' warnings.
-    """
-    from .codebook import load as load_codebook
-    from .curation import load as load_curation
-
-    warnings: List[str] = []
-    checks = [lambda: load_codebook(conference.codebook),
-              lambda: load_curation(conference.curation_path, conference.root)]
-    checks += [lambda s=session: warnings.extend(conference.read_transcript(s).warnings)
-               for session in conference.sessions]
-    for check in checks:
-        try:
-            check()
-        except OutcomesError as exc:
-            if errors is None:
-                raise
-            errors.append(exc)
-    return warnings
-
-
-def _failing_cell(notebook_path: Path) -> Optional[int]:
-    import nbformat
-
-    try:
-        notebook = nbformat.read(str(notebook_path), as_version=4)
-    except Exception:  # the notebook may be half-written; the error message still names the session
-        return None
-    for index, cell in enumerate(notebook.cells):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                return index
-    return None
-
-
-@lru_cache(maxsize=1)
-def _local_kernel_manager():
-    """Return a kernel manager class that talks to its kernel over Unix sockets, not TCP ports.
-
-    Two kernels started at once over TCP may pick the same free port ("Address already
-    in use"); a socket file in the temporary folder, named uniquely, cannot collide,
-    and no port is opened on the machine.
-    """
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import CaselessStrEnum, default
-
-    class LocalKernelManager(AsyncKernelManager):
-        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
-
-        @default("ip")
-        def _ip_default(self) -> str:
-            return os.path.join(tempfile.gettempdir(), f"outcomes-kernel-{uuid.uuid4().hex[:16]}")
-
-    return LocalKernelManager
-
-
-def _papermill(source: Path, target: Path, parameters: dict, cwd: Path) -> None:
-    """Execute ``source`` into ``target`` with papermill, its kernel started in ``cwd``."""
-    import papermill as pm
-
-    # Not papermill's cwd=: it chdirs the whole process, which races between our threads.
-    # nbclient starts the kernel in resources' path instead, leaving our cwd alone.
-    pm.execute_notebook(str(source), str(target), parameters=parameters, kernel_name=KERNEL,
-                        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                        extra_arguments=KERNEL_ARGUMENTS, resources={"metadata": {"path": str(cwd)}},
-                        kernel_manager_class=_local_kernel_manager())
-
-
-def _execute(source: Path, target: Path, parameters: dict, cwd: Path, what: str, output: Path,
-             session: Optional[str], runner: Optional[Callable[[Path, Path, dict, Path], None]] = None) -> None:
-    from nbclient.exceptions import CellExecutionError
-    from papermill.exceptions import PapermillExecutionError
-
-    try:
-        (runner or _papermill)(source, target, parameters, cwd)
-    except (PapermillExecutionError, CellExecutionError) as exc:  # papermill's, or a warm kernel's
-        kept = publishing.failed_dir(output) / target.name
-        shutil.copyfile(target, kept)
-        cell = _failing_cell(kept)
-        where = cell if cell is not None else getattr(exc, "cell_index", None)
-        raise BuildError(f"{what} failed in cell {where}: {exc.ename}: "
-                         f"{exc.evalue}. The executed notebook, with the failing cell marked, is {kept}",
-                         session=session, cell=cell, notebook=str(kept)) from exc
-    except OutcomesError:
-        raise
-    except OSError as exc:
-        if publishing.is_storage_problem(exc):  # papermill could not write the executed notebook
-            raise
-        raise BuildError(f"{what} could not run: {type(exc).__name__}: {exc}", session=session) from exc
-    except Exception as exc:  # kernel death, missing kernel: papermill raises assorted types
-        raise BuildError(f"{what} could not run: {type(exc).__name__}: {exc}", session=session) from exc
-
-
-def _analyze_chunk(conference_dir: str, session_ids: List[str], targets: List[str],
-                   evaluate_language: Optional[str] = None, codebook: str = "default"):
-    """Analyse sessions in a worker process (one pipeline load per language per worker).
-
-    The held-out evaluation of ``evaluate_language`` runs here too, where its pipeline is loaded.
-    """
-    from .analysis import analyze
-
-    conference = load_conference(conference_dir) if session_ids else None
-    for session_id, target in zip(session_ids, targets):
-        analyze(conference, conference.session(session_id)).save(target)
-    table = None
-    if evaluate_language:
-        from .evaluation import for_annex
-
-        table = for_annex(evaluate_language, codebook=codebook).to_json(orient="records")
-    return session_ids, table
-
-
-def _chunks(sessions, jobs: int) -> List[list]:
-    """Split sessions into chunks of one language each, about one per worker, largest first."""
-    by_language: Dict[str, list] = {}
-    for session in sessions:
-        by_language.setdefault(session.language, []).append(session)
-    sizes = {lang: sum(s.transcript.stat().st_size for s in group) for lang, group in by_language.items()}
-    total = sum(sizes.values()) or 1
-    chunks = []
-    for language, group in sorted(by_language.items()):
-        parts = max(1, min(len(group), round(jobs * sizes[language] / total)))
-        for k in range(parts):
-            chunks.append(group[k::parts])
-    return sorted(chunks, key=lambda c: -sum(s.transcript.stat().st_size for s in c))
-
-
-def _progress(total: int, label: str, enabled: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=label, unit="session", disable=not enabled or total == 0, leave=False,
-                dynamic_ncols=True)
 
 
 def run(conference_dir, output=None, *, jobs: Optional[int] = None, report_language: str = "en",
@@ -514,64 +337,12 @@ def analyse(plan: Plan) -> List[str]:
         evaluation_file = plan.evaluation_file
         to_evaluate = sorted({"en", "fr"}) if evaluation_file is not None and not _cached(evaluation_file) else []
         if need or to_evaluate:
-            analyser = _analyse_here if plan.in_process else _analyse_in_workers
+            analyser = analyse_here if plan.in_process else analyse_in_workers
             tables = analyser(plan, need, to_evaluate)
             if tables:
-                _save_evaluation(tables, evaluation_file)
+                save_evaluation(tables, evaluation_file)
     plan.say(f"{len(need)} session(s) analysed, {len(plan.conference.sessions) - len(need)} from the cache")
     return [s.id for s in need]
-
-
-def _analyse_here(plan: Plan, need: List[Session], to_evaluate: List[str]) -> list:
-    """Analyse ``need`` into the cache in this process, whose pipelines stay loaded between builds."""
-    from .analysis import analyze
-    from .evaluation import for_annex
-
-    for session in need:
-        partial = f"{plan.cached_json[session.id]}.{os.getpid()}.partial"
-        analyze(plan.conference, session).save(partial)
-        os.replace(partial, plan.cached_json[session.id])
-    return [for_annex(language, codebook=plan.conference.codebook) for language in to_evaluate]
-
-
-def _analyse_in_workers(plan: Plan, need: List[Session], to_evaluate: List[str]) -> list:
-    """Analyse ``need`` into the cache and evaluate ``to_evaluate``; return the evaluation tables."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    import pandas as pd
-
-    # a name no other build shares: two builds beside one cache may analyse the same session
-    partial = {s.id: f"{plan.cached_json[s.id]}.{os.getpid()}.partial" for s in need}
-    tasks = [([s.id for s in chunk], chunk[0].language) for chunk in _chunks(need, plan.jobs)]
-    tasks += [([], language) for language in to_evaluate if all(lang != language for _, lang in tasks)]
-    assigned = set()
-    tables = []
-    bar = _progress(len(need), "analysing", plan.progress_bar)
-    with ProcessPoolExecutor(max_workers=max(1, min(plan.jobs, len(tasks)))) as pool:
-        futures = []
-        for ids, language in tasks:
-            evaluate_here = language if language in to_evaluate and language not in assigned else None
-            assigned.add(evaluate_here)
-            futures.append(pool.submit(_analyze_chunk, str(plan.root), ids, [partial[i] for i in ids],
-                                       evaluate_here, plan.conference.codebook))
-        for future in as_completed(futures):
-            done_ids, table = future.result()
-            for session_id in done_ids:
-                os.replace(partial[session_id], plan.cached_json[session_id])
-                bar.update(1)
-            if table is not None:
-                tables.append(pd.read_json(io.StringIO(table), orient="records"))
-    bar.close()
-    return tables
-
-
-def _save_evaluation(tables: list, path: Path) -> None:
-    """Write the evaluation tables as one: real text first (its "source" sorts after "gold"), then by language."""
-    import pandas as pd
-
-    combined = pd.concat(tables).sort_values(["source", "language"], ascending=[False, True],
-                                             kind="mergesort").reset_index(drop=True)
-    write_atomic(path, combined.to_json(orient="records", indent=1))
 
 
 def run_session_notebooks(plan: Plan, staging: Path) -> None:

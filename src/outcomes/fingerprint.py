@@ -29,11 +29,10 @@ ANALYSIS_CODE: Tuple[str, ...] = (
 #: What turns analyses into the published report: aggregation, chapters, figures, pages, exports,
 #: calibration, evaluation, rendering and the nbconvert template.
 REPORT_CODE: Tuple[str, ...] = (
-    "aggregate.py", "calibration.py", "curation.py", "evaluation.py", "exports.py", "figures.py", "gold.py",
-    "explorer.py", "i18n.py", "markup.py", "model.py", "pages.py", "points.py", "provenance.py", "realtext.py",
-    "render.py", "reporting.py", "review.py", "sections.py", "subtopics.py", "data/calibration.json",
-    "data/glossary.yml", "data/report.schema.json",
-    "data/realtext-split.json", "templates",
+    "aggregate.py", "calibration.py", "curation.py", "evaluation.py", "explorer.py", "exports.py", "figures.py",
+    "gold.py", "i18n.py", "markup.py", "model.py", "pages.py", "participation.py", "points.py", "provenance.py",
+    "realtext.py", "render.py", "reporting.py", "review.py", "sections.py", "subtopics.py", "templating.py",
+    "data/calibration.json", "data/glossary.yml", "data/realtext-split.json", "data/report.schema.json", "templates",
 )
 
 

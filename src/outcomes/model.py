@@ -37,7 +37,7 @@ FILE = "report.json"
 #: The Report's tables, saved as pandas "table" documents.
 TABLES = ("sentences", "findings", "sessions", "session_themes", "prominence", "speakers", "delegations",
           "mentions", "proposals", "subtopics", "positions", "differences", "session_quotes", "shown_proposals",
-          "drafted", "provenance", "pipelines")
+          "drafted", "days", "provenance", "pipelines")
 
 
 class ModelError(OutcomesError):

@@ -239,9 +239,9 @@ class WarmKernel:
 
         notebook = parameterize_notebook(load_notebook_node(str(source)), parameters)
         if self._manager is None:
-            from .build import KERNEL, KERNEL_ARGUMENTS, _local_kernel_manager
+            from .kernels import KERNEL, KERNEL_ARGUMENTS, local_kernel_manager
 
-            self._manager = _local_kernel_manager()(kernel_name=KERNEL)
+            self._manager = local_kernel_manager()(kernel_name=KERNEL)
             self._manager.extra_arguments = KERNEL_ARGUMENTS
         client = NotebookClient(notebook, km=self._manager, kernel_name="python3",
                                 resources={"metadata": {"path": str(cwd)}})

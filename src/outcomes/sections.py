@@ -38,18 +38,17 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
-import os
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple
 
-import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from . import explorer, figures, pages, points, render, subtopics
+from . import explorer, figures, pages, points, render, subtopics  # noqa: F401  (render: the tests' template folder)
 from .markup import escaped as _e
 from .markup import isolate
+from .templating import (Folders, HTMLFragment, _folders, _html, chapters_dir,  # noqa: F401  (sections' API)
+                         environment)
 from .aggregate import MAIN_THEME_FINDINGS, Report, subtopic_labels
 from .aggregate import cooccurrence as aggregate_cooccurrence
 from .nlp.textcat import MODEL_WEIGHT
@@ -64,55 +63,6 @@ LABELS = {"title_page": "title page", "contents": "contents", "executive_summary
           "themes_chapter": "chapter themes", "sessions_chapter": "chapter sessions",
           "proposals_chapter": "chapter proposals", "participation_chapter": "chapter participation",
           "annexes": "chapter annexes", "explorer": "findings explorer"}
-Folders = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]], None]
-
-
-def chapters_dir() -> Path:
-    """Return the folder of the shipped chapter templates (in the nbconvert template folder)."""
-    return render.template_dir() / "outcomes" / "chapters"
-
-
-def _html(value) -> Markup:
-    """Escape a value as :func:`outcomes.markup.escaped` does, keeping HTML that is already Markup."""
-    return value if isinstance(value, Markup) else Markup(_e(value))
-
-
-@functools.lru_cache(maxsize=8)
-def environment(folders: Tuple[str, ...] = ()) -> jinja2.Environment:
-    """Return the Jinja2 environment of the chapters: ``folders`` first, then the shipped templates.
-
-    Autoescaping escapes like :func:`outcomes.markup.escaped` (``finalize``): None and NaN
-    print as nothing, and a value that is already :class:`~markupsafe.Markup` is kept.
-    """
-    loaders = [jinja2.FileSystemLoader(folder) for folder in folders]
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([*loaders, jinja2.FileSystemLoader(str(chapters_dir()))]),
-        autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True, default=True),
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, finalize=_html)
-    env.filters["isolate"] = lambda value: Markup(isolate(value))
-    return env
-
-
-def _folders(templates: Folders) -> Tuple[str, ...]:
-    if templates is None:
-        return ()
-    if isinstance(templates, (str, os.PathLike)):
-        templates = [templates]
-    return tuple(str(Path(folder).resolve()) for folder in templates)
-
-
-class HTMLFragment:
-    """A piece of report HTML that Jupyter displays as HTML (and as a short text otherwise)."""
-
-    def __init__(self, html: str, label: str):
-        self.html = html
-        self.label = label
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __repr__(self) -> str:
-        return f"<{self.label}>"
 
 
 class ReportView:
@@ -358,9 +308,8 @@ class ReportView:
                           for s, title in zip(r.sessions["session"], r.sessions["title"])]
         svg = figures.heatmap(r.session_themes, session_labels, [self.labels[t] for t in r.theme_ids], "")
         shown = [self.figure(svg, "fig_heatmap", self.t("fig_heatmap_alt"))]
-        by_day = r.findings.groupby(["date", "theme"]).size().unstack(fill_value=0) if len(r.findings) else None
-        if by_day is not None and len(by_day) > 1:
-            by_day = by_day.reindex(columns=r.theme_ids, fill_value=0)
+        by_day = r.days
+        if len(by_day) > 1:
             svg = figures.themes_by_day(by_day, self.labels, [date(d, self.language) for d in by_day.index],
                                         self.t("findings_axis"))
             shown.append(self.figure(svg, "fig_days", self.t("fig_days_alt")))

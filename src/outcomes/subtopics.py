@@ -90,6 +90,7 @@ contre premiers premieres person people party parties country countries pays nat
 important importante new nouveau nouvelle nouvelles different differents concrete concret concrete concretement
 work works working help helps whether beaucoup encore deja already year years annee annees day days jour jours
 time times fois part way kind sort something anything everything chose choses quelque tres trop often souvent
+two three four five six ten hundred deux trois quatre cinq six dix cent real vrai vraie vraiment offers offer
 """.split())
 # two-letter words that carry meaning
 _SHORT = {"ai", "ia", "un", "eu", "au"} - _STOP
@@ -291,7 +292,8 @@ def group(findings: pd.DataFrame, theme: str) -> List[Subtopic]:
     pool = pool.sort_values(["session", "turn", "line", "id"], kind="mergesort").reset_index(drop=True)
     if len(pool) < MIN_FINDINGS:
         return []
-    # the names of those who speak are who raised a point, not the point
+    # the names of those who speak are who raised a point, not the point (a delegation's name, such as
+    # "International Council of Chemical Associations", holds the very words of the points)
     people = {_fold(part) for name in findings["speaker"].dropna().unique() for part in _WORD.findall(str(name))}
     texts = pool["text"].tolist()
     matrix, names, counted = _matrix(texts, people)
