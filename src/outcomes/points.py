@@ -97,22 +97,23 @@ def positions(findings: pd.DataFrame, themes: List[str]) -> pd.DataFrame:
     """
     rows = []
     pool = findings[findings["delegation"].notna() & (findings["delegation"] != "")]
+    pool = pool.assign(quotable=_quotable(pool), weight=pool["confidence"].fillna(pool["score"]))
     for theme in themes:
         mine = pool[pool["theme"] == theme]
-        sizes = mine["subtopic"].value_counts()
-        for delegation, said in mine.groupby("delegation", sort=True):
-            candidates = said[_quotable(said)].copy()
-            statement = None
-            if len(candidates):
-                candidates["size"] = candidates["subtopic"].map(sizes).fillna(0)
-                candidates["weight"] = candidates["confidence"].fillna(candidates["score"])
-                best = candidates.sort_values(["size", "weight", "session", "turn", "id"],
-                                              ascending=[False, False, True, True, True], kind="mergesort")
-                statement = best["id"].iloc[0]
+        sizes = mine["subtopic"].value_counts().to_dict()
+        by_delegation: Dict[str, List[dict]] = {}
+        for row in mine.to_dict("records"):
+            by_delegation.setdefault(row["delegation"], []).append(row)
+        for delegation in sorted(by_delegation):
+            said = by_delegation[delegation]
+            # most confident in the largest sub-topic it spoke to; then spoken order
+            candidates = sorted((r for r in said if r["quotable"]),
+                                key=lambda r: (-sizes.get(r["subtopic"], 0), -r["weight"], r["session"], r["turn"],
+                                               r["id"]))
             rows.append({"theme": theme, "delegation": delegation,
-                         "speakers": ", ".join(sorted(said["speaker"].unique())),
-                         "findings": int(said["id"].nunique()), "words": int(said["words"].sum()),
-                         "statement": statement})
+                         "speakers": ", ".join(sorted({r["speaker"] for r in said})),
+                         "findings": len({r["id"] for r in said}), "words": int(sum(r["words"] for r in said)),
+                         "statement": candidates[0]["id"] if candidates else None})
     frame = pd.DataFrame(rows, columns=["theme", "delegation", "speakers", "findings", "words", "statement"])
     order = {t: i for i, t in enumerate(themes)}
     frame["theme_order"] = frame["theme"].map(order)
@@ -129,22 +130,26 @@ def differences(findings: pd.DataFrame, subtopics: pd.DataFrame) -> pd.DataFrame
     labels: Dict[tuple, set] = {(s.theme, s.key): {stem for stem, _ in tokens(s.label)}
                                 for s in subtopics.itertuples()}
     pool = findings[findings["subtopic"].notna() & findings["delegation"].notna() & _quotable(findings)]
-    for (theme, key), said in pool.groupby(["theme", "subtopic"], sort=True):
-        said = said.sort_values(["session", "turn", "id"], kind="mergesort")
-        words = {row.id: {stem for stem, _ in tokens(row.text)} - labels.get((theme, key), set())
-                 for row in said.itertuples()}
-        negative = {row.id: negates(row.text, row.language) for row in said.itertuples()}
+    pool = pool.sort_values(["theme", "subtopic", "session", "turn", "id"], kind="mergesort")
+    groups: Dict[tuple, List[dict]] = {}
+    for row in pool.to_dict("records"):
+        groups.setdefault((row["theme"], row["subtopic"]), []).append(row)
+    for (theme, key), said in groups.items():
+        stems = {row["id"]: {stem for stem, _ in tokens(row["text"])} for row in said}
+        words = {i: found - labels.get((theme, key), set()) for i, found in stems.items()}
+        negative = [row for row in said if negates(row["text"], row["language"])]
+        positive = [row for row in said if row not in negative]
         found = []
-        for no in said[[negative[i] for i in said["id"]]].itertuples():
-            claim = denied(no.text, no.language)
-            for yes in said[[not negative[i] for i in said["id"]]].itertuples():
-                if yes.delegation == no.delegation:
+        for no in negative:
+            claim = denied(no["text"], no["language"])
+            for yes in positive:
+                if yes["delegation"] == no["delegation"]:
                     continue
                 # the one denies what the other affirms, and they speak of the same things
-                shared = len(words[yes.id] & words[no.id])
-                said_yes = {stem for stem, _ in tokens(yes.text)}
-                if any(verb in said_yes and what in said_yes for verb, what in claim) and shared >= SHARED_WORDS:
-                    found.append((shared, yes.id, no.id))
+                shared = len(words[yes["id"]] & words[no["id"]])
+                affirmed = stems[yes["id"]]
+                if shared >= SHARED_WORDS and any(verb in affirmed and what in affirmed for verb, what in claim):
+                    found.append((shared, yes["id"], no["id"]))
         used = set()
         for shared, yes, no in sorted(found, key=lambda f: (-f[0], f[1], f[2])):
             if yes in used or no in used:

@@ -304,6 +304,7 @@ def group(findings: pd.DataFrame, theme: str) -> List[Subtopic]:
     first = int(np.argmax(weight))
     groups = _merge(matrix, _kmeans(matrix, k, first))
     background = matrix.mean(axis=0)
+    records = pool.to_dict("records")  # in spoken order
     made = []
     for g in sorted(set(groups.tolist())):
         rows = np.flatnonzero(groups == g)
@@ -313,29 +314,28 @@ def group(findings: pd.DataFrame, theme: str) -> List[Subtopic]:
         norm = np.linalg.norm(centre)
         centre = centre / norm if norm else centre
         central = matrix[rows] @ centre
-        order = [rows[i] for i in np.lexsort((rows, -central))]
-        ranked = sorted(rows, key=lambda r: (-(float(matrix[r] @ centre) * weight[r]), r))
-        members = pool.iloc[order]
+        order = [int(rows[i]) for i in np.lexsort((rows, -central))]
+        ranked = [int(r) for r in sorted(rows, key=lambda r: (-(float(matrix[r] @ centre) * weight[r]), r))]
+        spoken = [records[r] for r in sorted(rows)]
         made.append(Subtopic(
-            key=str(pool.at[order[0], "id"]), theme=theme,
+            key=str(records[order[0]]["id"]), theme=theme,
             label=_label(centre, background, names, [counted[r] for r in rows], [texts[r] for r in rows]),
-            findings=members["id"].tolist(), quotes=_quotes(pool, ranked),
-            sessions=_ordered(members.sort_values(["session", "turn"])["session"]),
-            speakers=_ordered(members.sort_values(["session", "turn"])["speaker"]),
-            delegations=_ordered(members.sort_values(["session", "turn"])["delegation"].dropna())))
+            findings=[records[r]["id"] for r in order], quotes=_quotes(records, ranked),
+            sessions=_ordered(r["session"] for r in spoken), speakers=_ordered(r["speaker"] for r in spoken),
+            delegations=_ordered(r["delegation"] for r in spoken)))
     made.sort(key=lambda s: (-len(s.findings), s.key))
     return made
 
 
-def _quotes(pool: pd.DataFrame, ranked: List[int]) -> List[str]:
+def _quotes(records: List[dict], ranked: List[int]) -> List[str]:
     """Return a sub-topic's representative quotes: its best, and the best in another language if it has one.
 
     Quotable findings (:data:`QUOTE_WORDS`) come first; a sub-topic of short findings still has one quote.
     """
-    quotable = [r for r in ranked if QUOTE_WORDS[0] <= pool.at[r, "words"] <= QUOTE_WORDS[1]] or ranked[:1]
+    quotable = [r for r in ranked if QUOTE_WORDS[0] <= records[r]["words"] <= QUOTE_WORDS[1]] or ranked[:1]
     first = quotable[0]
-    other = next((r for r in quotable if pool.at[r, "language"] != pool.at[first, "language"]), None)
-    return [str(pool.at[r, "id"]) for r in ([first] if other is None else [first, other])]
+    other = next((r for r in quotable if records[r]["language"] != records[first]["language"]), None)
+    return [str(records[r]["id"]) for r in ([first] if other is None else [first, other])]
 
 
 def _ordered(values) -> List[str]:
