@@ -91,6 +91,8 @@ important importante new nouveau nouvelle nouvelles different differents concret
 work works working help helps whether beaucoup encore deja already year years annee annees day days jour jours
 time times fois part way kind sort something anything everything chose choses quelque tres trop often souvent
 two three four five six ten hundred deux trois quatre cinq six dix cent real vrai vraie vraiment offers offer
+avons devons devrait devraient pouvons pourrait seulement afin notamment cela celle celui ceux dont lors
+sommes sera serait seront etre fait faut better clear appropriate specifically systematically nearly useful
 """.split())
 # two-letter words that carry meaning
 _SHORT = {"ai", "ia", "un", "eu", "au"} - _STOP
