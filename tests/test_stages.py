@@ -119,3 +119,20 @@ def test_staged_removes_the_folder_on_any_exception_and_publishing_stays_explici
     with publish.staged(output) as staging:  # a block that never publishes leaves nothing behind either
         (staging / "page.html").write_text("three", encoding="utf-8")
     assert not list(tmp_path.glob(".out.staging-*")) and files_of(output) == before
+
+
+def test_inputs_are_read_again_only_when_they_change(tiny_conference, monkeypatch):
+    from outcomes import inputs
+
+    loaded = load_conference(tiny_conference)
+    inputs.check_inputs(loaded)  # may be known already from another test
+    reads = []
+    original = type(loaded).read_transcript
+    monkeypatch.setattr(type(loaded), "read_transcript", lambda self, s: reads.append(s.id) or original(self, s))
+    inputs.check_inputs(loaded)
+    assert reads == []
+    first = loaded.sessions[0]
+    first.transcript.write_text(first.transcript.read_text(encoding="utf-8") + "\nAmal Benali: One more line.\n",
+                                encoding="utf-8")
+    inputs.check_inputs(loaded)
+    assert reads == [first.id]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from .conference import Conference
 from .errors import InputError, OutcomesError
@@ -59,7 +59,8 @@ def check_inputs(conference: Conference, errors: Optional[List[OutcomesError]] =
     warnings: List[str] = []
     checks = [lambda: load_codebook(conference.codebook),
               lambda: load_curation(conference.curation_path, conference.root)]
-    checks += [lambda s=session: warnings.extend(conference.read_transcript(s).warnings)
+    known = _known_reads(conference)
+    checks += [lambda s=session: warnings.extend(_transcript_warnings(conference, s, known))
                for session in conference.sessions]
     for check in checks:
         try:
@@ -69,3 +70,34 @@ def check_inputs(conference: Conference, errors: Optional[List[OutcomesError]] =
                 raise
             errors.append(exc)
     return warnings
+
+
+#: Transcripts read without error in this process: (session, transcript, manifest, reader code) -> warnings.
+#: A long-lived process (``outcomes preview``) then reads again only what changed.
+_READ: Dict[Tuple[str, str, str, str], List[str]] = {}
+
+
+def _known_reads(conference: Conference) -> Optional[Tuple[str, str]]:
+    """Return what every transcript's read depends on besides its own bytes: the manifest and the reader code."""
+    from .analysis import file_sha256
+    from .fingerprint import ANALYSIS_CODE, code
+
+    try:
+        return file_sha256(conference.manifest_path), code(ANALYSIS_CODE)
+    except OSError:
+        return None
+
+
+def _transcript_warnings(conference: Conference, session, known: Optional[Tuple[str, str]]) -> List[str]:
+    """Return the warnings of reading ``session``'s transcript, reading it only if it or its reader changed."""
+    from .analysis import file_sha256
+
+    if known is None:
+        return list(conference.read_transcript(session).warnings)
+    try:
+        key = (session.id, file_sha256(session.transcript), *known)
+    except OSError:  # unreadable: let the reader say so, with its own message
+        return list(conference.read_transcript(session).warnings)
+    if key not in _READ:
+        _READ[key] = list(conference.read_transcript(session).warnings)
+    return list(_READ[key])
