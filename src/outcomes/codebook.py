@@ -14,6 +14,7 @@ from typing import Dict, List, Optional, Tuple
 
 from . import yamlfile
 from .errors import CodebookError, shorten
+from .files import MAX_YAML_BYTES
 
 TIERS = ("strong", "medium", "weak")
 DEFAULT_WEIGHTS = {"strong": 0.9, "medium": 0.6, "weak": 0.3}
@@ -170,6 +171,33 @@ def load(path: Optional[str] = None) -> Codebook:
         used twice or a theme has no terms; the message names the line.
     """
     source = default_path() if path in (None, "default") else Path(path)
+    key = _content_key(source)
+    if key in _PARSED:  # the same bytes were checked and parsed in this process already
+        return _PARSED[key]
+    book = _parse(source)
+    if key is not None:
+        if len(_PARSED) >= 8:
+            _PARSED.clear()
+        _PARSED[key] = book
+    return book
+
+
+#: Codebooks parsed in this process, by file and SHA-256 of their bytes (a long-lived preview parses once).
+_PARSED: Dict[Tuple[str, str], "Codebook"] = {}
+
+
+def _content_key(source: Path) -> Optional[Tuple[str, str]]:
+    """Return (file, SHA-256 of its bytes) for a small regular file, else None (it is then parsed, and checked)."""
+    try:
+        if not source.is_file() or source.stat().st_size > MAX_YAML_BYTES:
+            return None
+        return str(source.resolve()), hashlib.sha256(source.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _parse(source: Path) -> Codebook:
+    """Parse and check the codebook at ``source`` (see :func:`load`)."""
     document = yamlfile.load(source, CodebookError, "codebook")
     data = document.data
     if not isinstance(data, dict) or not isinstance(data.get("themes"), list) or not data["themes"]:

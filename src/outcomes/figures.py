@@ -6,6 +6,7 @@ salt, no date in the metadata); text is drawn as paths so no font is fetched.
 
 from __future__ import annotations
 
+import functools
 import io
 from typing import Dict, List
 
@@ -30,6 +31,37 @@ _STYLE = {
 }
 
 
+def _key(value) -> object:
+    """Return a hashable stand-in for a figure function's argument (a table by its contents)."""
+    if isinstance(value, pd.DataFrame):
+        return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.index)),
+                tuple(map(str, value.dtypes)), value.to_json(orient="values", double_precision=15))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((str(k), _key(v)) for k, v in value.items())))
+    if isinstance(value, (list, tuple)):
+        return ("list", tuple(_key(v) for v in value))
+    return value
+
+
+def _remembered(draw):
+    """Draw each figure once per process for the same inputs: the same table gives the same SVG.
+
+    A rebuild in the warm preview after a curation-only change redraws nothing.
+    """
+    drawn: Dict[object, str] = {}
+
+    @functools.wraps(draw)
+    def remembered(*args, **kwargs):
+        key = (_key(list(args)), _key(kwargs))
+        if key not in drawn:
+            if len(drawn) >= 32:
+                drawn.clear()
+            drawn[key] = draw(*args, **kwargs)
+        return drawn[key]
+
+    return remembered
+
+
 def _svg(fig) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
@@ -38,6 +70,7 @@ def _svg(fig) -> str:
     return text[text.index("<svg"):]
 
 
+@_remembered
 def prominence(table: pd.DataFrame, labels: Dict[str, str], xlabel: str) -> str:
     """Draw the share of findings per theme as horizontal bars."""
     with plt.rc_context(_STYLE):
@@ -54,6 +87,7 @@ def prominence(table: pd.DataFrame, labels: Dict[str, str], xlabel: str) -> str:
         return _svg(fig)
 
 
+@_remembered
 def heatmap(matrix: pd.DataFrame, row_labels: List[str], column_labels: List[str], caption: str) -> str:
     """Draw sessions x themes as a heatmap with the count in each cell."""
     with plt.rc_context(_STYLE):
@@ -75,6 +109,7 @@ def heatmap(matrix: pd.DataFrame, row_labels: List[str], column_labels: List[str
         return _svg(fig)
 
 
+@_remembered
 def themes_by_day(table: pd.DataFrame, labels: Dict[str, str], day_labels: List[str], ylabel: str) -> str:
     """Draw the number of findings per theme on each day of the conference (grouped bars)."""
     with plt.rc_context(_STYLE):
@@ -90,6 +125,7 @@ def themes_by_day(table: pd.DataFrame, labels: Dict[str, str], day_labels: List[
         return _svg(fig)
 
 
+@_remembered
 def words_by_delegation(table: pd.DataFrame, xlabel: str, top: int = 15) -> str:
     """Draw the words spoken by the most active delegations."""
     with plt.rc_context(_STYLE):
@@ -101,6 +137,7 @@ def words_by_delegation(table: pd.DataFrame, xlabel: str, top: int = 15) -> str:
         return _svg(fig)
 
 
+@_remembered
 def cooccurrence(matrix: pd.DataFrame, labels: List[str]) -> str:
     """Draw how often two themes are found in the same sentence (the diagonal: sentences with the theme)."""
     with plt.rc_context(_STYLE):
