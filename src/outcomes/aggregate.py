@@ -18,11 +18,9 @@ from .codebook import load as load_codebook
 from .conference import Conference
 from .curation import Curation
 from .curation import load as load_curation
-from .procedural import is_procedural
+from .procedural import QUOTE_WORDS, is_procedural
 from .transcripts.normalise import UNKNOWN_SPEAKER
 
-#: Quotes shorter or longer than this (in words) are not chosen as key statements.
-QUOTE_WORDS = (10, 70)
 #: Key statements shown per theme, and at most this many from one speaker.
 KEY_STATEMENTS = 6
 PER_SPEAKER = 2

@@ -7,7 +7,6 @@ entity component in :mod:`outcomes.nlp.entities` uses it to find mentions.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -17,6 +16,7 @@ from typing import Dict, FrozenSet, List, Optional, Tuple
 import yaml
 
 from .errors import InputError
+from .markup import unaccented
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,7 @@ class Entry:
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower().strip()
+    text = unaccented(text.replace("’", "'")).lower().strip()
     for article in ("the ", "le ", "la ", "les ", "l'"):
         if text.startswith(article):
             text = text[len(article):]

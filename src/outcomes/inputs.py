@@ -99,5 +99,7 @@ def _transcript_warnings(conference: Conference, session, known: Optional[Tuple[
     except OSError:  # unreadable: let the reader say so, with its own message
         return list(conference.read_transcript(session).warnings)
     if key not in _READ:
+        if len(_READ) >= 1024:  # a long preview session: forget the old reads rather than grow
+            _READ.clear()
         _READ[key] = list(conference.read_transcript(session).warnings)
     return list(_READ[key])

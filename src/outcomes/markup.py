@@ -1,4 +1,4 @@
-"""Input text as HTML: escaped, and isolated for the bidirectional algorithm.
+"""Input text as HTML: escaped, and isolated for the bidirectional algorithm; and text without its accents.
 
 A leaf module, shared by the report's chapters (:mod:`outcomes.sections`) and the
 transcript pages (:mod:`outcomes.pages`).
@@ -6,6 +6,7 @@ transcript pages (:mod:`outcomes.pages`).
 
 from __future__ import annotations
 
+import unicodedata
 from html import escape
 
 
@@ -40,3 +41,8 @@ def isolate(value) -> str:
     """
     text = escaped(value)
     return f"<bdi>{text}</bdi>" if text else ""
+
+
+def unaccented(text: str) -> str:
+    """Return ``text`` without its accents, compatibility forms decomposed ("Vérifié" -> "Verifie")."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))

@@ -23,6 +23,7 @@ from typing import Dict, List
 
 import pandas as pd
 
+from .procedural import QUOTE_WORDS
 from .subtopics import tokens
 
 #: Content words two opposed statements share at least, besides their sub-topic's label.
@@ -32,14 +33,15 @@ DIFFERENCES = 3
 #: A delegation's statement is shown in the positions table from this many findings on the theme;
 #: those with fewer are listed on one line, with their number of findings.
 POSITION_MIN_FINDINGS = 3
-#: A quoted statement has this many words (fewer is not a statement, more is a speech).
-QUOTE_WORDS = (10, 70)
 
+# English words that deny what follows them, and what closes a French "ne ... pas"
+_EN_NOT = (r"cannot|can't|can ?not|could not|won't|will not|should not|shouldn't|must not|mustn't|need not|"
+           r"does not|doesn't|do not|don't")
+_FR_NOT = r"pas|jamais|plus|guère|nullement"
 _NEGATION = {
-    "en": re.compile(r"\b(?:cannot|can't|can ?not|could not|won't|will not|should not|shouldn't|must not|mustn't|"
-                     r"need not|does not|doesn't|do not|don't|is not|isn't|are not|aren't|never|no substitute|"
-                     r"not replace|not a substitute|nor)\b", re.I),
-    "fr": re.compile(r"\b(?:ne|n')\s*(?:\w+\s+){0,2}?(?:pas|jamais|plus|guère|nullement)\b|\bne saurait\b|"
+    "en": re.compile(rf"\b(?:{_EN_NOT}|is not|isn't|are not|aren't|never|no substitute|not replace|"
+                     r"not a substitute|nor)\b", re.I),
+    "fr": re.compile(rf"\b(?:ne|n')\s*(?:\w+\s+){{0,2}}?(?:{_FR_NOT})\b|\bne saurait\b|"
                      r"\bn'est pas\b|\bsans (?:remplacer|se substituer)\b", re.I),
 }
 
@@ -52,11 +54,9 @@ def negates(text: str, language: str) -> bool:
 
 # what a negation denies: the content word after it (English) or between "ne" and "pas" (French)
 _DENIED = {
-    "en": re.compile(r"\b(?:cannot|can't|can ?not|could not|won't|will not|should not|shouldn't|must not|mustn't|"
-                     r"need not|does not|doesn't|do not|don't|never|not)\s+(?:(?:be|simply|just|try to|to|a|an|the)"
-                     r"\s+)*(\w+)", re.I),
+    "en": re.compile(rf"\b(?:{_EN_NOT}|never|not)\s+(?:(?:be|simply|just|try to|to|a|an|the)\s+)*(\w+)", re.I),
     # "ne remplace pas", or after a modal "ne doit pas réglementer"
-    "fr": re.compile(r"\b(?:ne|n')\s*(?:(?:se|s')\s*)?(\w+)\s+(?:pas|jamais|plus|guère|nullement)\b"
+    "fr": re.compile(rf"\b(?:ne|n')\s*(?:(?:se|s')\s*)?(\w+)\s+(?:{_FR_NOT})\b"
                      r"(?:\s+(?:(?:à|de|d'|se|s')\s*)?(\w+))?", re.I),
 }
 _MODALS = {"peut", "peuvent", "pourra", "pourront", "doit", "doivent", "devra", "devront", "saurait", "sauraient",

@@ -16,6 +16,11 @@ from typing import Dict, Optional, Pattern
 import yaml
 
 
+#: A finding may be quoted (a key statement, a recommendation shown, a point's or a delegation's
+#: statement) when it has this many words and is not procedure: fewer is not a statement, more a speech.
+QUOTE_WORDS = (10, 70)
+
+
 def default_path() -> Path:
     """Return the path of the procedural patterns shipped with the package."""
     return Path(str(resources.files("outcomes") / "data" / "procedural.yml"))

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,6 +40,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 import yaml
+
+from .markup import unaccented
+from .procedural import QUOTE_WORDS
 
 #: Letters a stem keeps: long enough to tell words apart, short enough to join English and French forms.
 STEM = 6
@@ -59,8 +61,6 @@ MAX_FEATURES = 4000
 ITERATIONS = 25
 #: Two groups whose centres are at least this alike (cosine) are one point.
 MERGE_SIMILARITY = 0.3
-#: A representative quote has this many words (as key statements).
-QUOTE_WORDS = (10, 70)
 #: Findings shorter than this (in words) make no point on their own ("On verification, first.").
 MIN_WORDS = 6
 
@@ -99,7 +99,7 @@ _SHORT = {"ai", "ia", "un", "eu", "au"} - _STOP
 
 
 def _fold(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+    return unaccented(word.lower())
 
 
 def _words(text: str) -> List[Tuple[str, str]]:

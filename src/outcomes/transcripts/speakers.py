@@ -9,11 +9,11 @@ participants, their aliases and delegations, and the chair. A placeholder ("nan"
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
 from ..gazetteer import is_known
+from ..markup import unaccented
 from .cleaning import clean_text
 
 UNKNOWN_SPEAKER = "Unknown speaker"
@@ -49,8 +49,7 @@ _ROLE_NOTES = re.compile(r"\b(pr[ée]sident[e]?|chair(?:person|man|woman)?|mod[�
 
 
 def _key(name: str) -> Tuple[str, ...]:
-    folded = unicodedata.normalize("NFKD", name.replace("’", "'"))
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
+    folded = unaccented(name.replace("’", "'")).lower()
     words = re.sub(r"[^a-z0-9' -]+", " ", folded).replace("-", " ").split()
     return tuple(w for w in words if w not in _HONORIFICS and not (w.endswith(".") and w.rstrip(".") in _HONORIFICS))
 
